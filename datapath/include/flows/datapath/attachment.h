@@ -1,0 +1,67 @@
+// RAII ownership of one program on one interface hook.
+//
+// TC hooks use tcx links, placed first in the chain (BPF_F_BEFORE) so we see
+// packets before the CNI's programs, while TC_ACT_UNSPEC hands each packet
+// on to them unchanged. Kernels without tcx get a clsact filter at priority
+// 1 with our own handle, replaced (never duplicated) on re-attach.
+// XDP uses an XDP link, which the kernel refuses if another program is
+// attached: we report that and never replace it.
+//
+// With a pin directory, links are pinned as <dir>/<ifname>.<hook>; attaching
+// again (a restarted daemon) swaps the program inside the existing link
+// instead of adding a second one.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "flows/datapath/result.h"
+
+namespace flows::datapath {
+
+enum class AttachPoint : std::uint8_t { kTcIngress, kTcEgress, kXdpIngress };
+std::string_view AttachPointName(AttachPoint p);  // "tc-ingress", ...
+
+class Attachment {
+ public:
+  static Result<Attachment> Attach(int prog_fd, std::uint32_t ifindex, const std::string& ifname,
+                                   AttachPoint point, const std::string& pin_dir);
+  Attachment(Attachment&& other) noexcept;
+  Attachment& operator=(Attachment&& other) noexcept;
+  Attachment(const Attachment&) = delete;
+  Attachment& operator=(const Attachment&) = delete;
+  ~Attachment();
+
+  AttachPoint point() const { return point_; }
+  std::uint32_t ifindex() const { return ifindex_; }
+  // "tcx", "tc-clsact" or "xdp-link"; plus whether an existing pinned link was reused.
+  std::string_view mode() const { return mode_; }
+  bool reused() const { return reused_; }
+  // Leave the program attached (and its link pinned) when this is destroyed,
+  // so a daemon restart loses no packets of observation.
+  void Keep(bool keep = true) { keep_ = keep; }
+
+ private:
+  Attachment() = default;
+  void Release();
+
+  int link_fd_ = -1;
+  std::uint32_t ifindex_ = 0;
+  AttachPoint point_ = AttachPoint::kTcIngress;
+  std::string pin_path_;
+  std::string_view mode_;
+  bool reused_ = false;
+  bool keep_ = false;
+};
+
+// Programs attached at a TC hook (tcx) of an interface, in chain order:
+// for tests and `flows status`.
+struct AttachedProgram {
+  std::uint32_t id = 0;
+  std::string name;
+};
+Result<std::vector<AttachedProgram>> QueryTcx(std::uint32_t ifindex, AttachPoint point);
+
+}  // namespace flows::datapath

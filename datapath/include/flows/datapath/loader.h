@@ -1,0 +1,56 @@
+// Loads the flows BPF programs and their shared maps. One Datapath owns the
+// TC and XDP skeletons; destroying it unloads what it loaded (pinned maps
+// stay pinned, so a restarted daemon finds its flow table again).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "flows/datapath/result.h"
+
+namespace flows::datapath {
+
+struct DatapathOptions {
+  // Where maps (and links) are pinned; empty = no pinning (tests, benches).
+  std::string pin_root = "/sys/fs/bpf/flows";
+  std::uint32_t ring_bytes = 16u << 20;  // power of two, >= page size
+  std::uint32_t flow_table_entries = 65536;
+  std::chrono::nanoseconds stats_interval = std::chrono::seconds(5);
+  // Force a wakeup once this much is queued; below it, user space drains
+  // on its own timer (see RingReader). 0 = half the ring.
+  std::uint32_t wakeup_bytes = 0;
+  bool per_packet = false;  // a record for every packet (debugging)
+  std::vector<std::uint16_t> dns_ports = {53};
+};
+
+class Datapath {
+ public:
+  static Result<std::unique_ptr<Datapath>> Load(const DatapathOptions& options);
+  ~Datapath();
+  Datapath(const Datapath&) = delete;
+  Datapath& operator=(const Datapath&) = delete;
+
+  int tc_ingress_fd() const;
+  int tc_egress_fd() const;
+  int xdp_ingress_fd() const;
+  int ring_fd() const;
+  int flow_table_fd() const;
+  int counters_fd() const;
+  const DatapathOptions& options() const { return options_; }
+
+ private:
+  struct Skeletons;
+  Datapath(DatapathOptions options, std::unique_ptr<Skeletons> skels);
+
+  DatapathOptions options_;
+  std::unique_ptr<Skeletons> skels_;
+};
+
+// Makes sure `path` exists on a BPF filesystem, mounting bpffs on
+// /sys/fs/bpf if the machine has none there.
+Status EnsureBpffsDir(const std::string& path);
+
+}  // namespace flows::datapath

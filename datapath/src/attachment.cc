@@ -1,0 +1,179 @@
+#include "flows/datapath/attachment.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+
+#include "uapi_compat.h"
+
+namespace flows::datapath {
+namespace {
+
+// Our clsact filter's handle on pre-tcx kernels: fixed, so re-attaching
+// replaces our filter instead of adding a second one.
+constexpr std::uint32_t kClsactHandle = 0xf10e;
+constexpr std::uint32_t kClsactPriority = 1;
+
+int TcxAttachType(AttachPoint p) {
+  return p == AttachPoint::kTcIngress ? uapi::kBpfTcxIngress : uapi::kBpfTcxEgress;
+}
+
+std::string ProgName(std::uint32_t id) {
+  int fd = bpf_prog_get_fd_by_id(id);
+  if (fd < 0) return "?";
+  bpf_prog_info info{};
+  std::uint32_t len = sizeof(info);
+  std::string name = bpf_obj_get_info_by_fd(fd, &info, &len) == 0 ? info.name : "?";
+  close(fd);
+  return name;
+}
+
+// The pinned link at `path` if it still drives `ifindex`; otherwise the pin
+// is stale (interface gone or renamed) and is removed.
+int ReusablePinnedLink(const std::string& path, std::uint32_t ifindex, unsigned link_type) {
+  if (path.empty() || !std::filesystem::exists(path)) return -1;
+  int fd = bpf_obj_get(path.c_str());
+  if (fd >= 0) {
+    bpf_link_info info{};
+    std::uint32_t len = sizeof(info);
+    if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.type == link_type &&
+        uapi::LinkIfindex(info) == ifindex)
+      return fd;
+    bpf_link_detach(fd);
+    close(fd);
+  }
+  unlink(path.c_str());
+  return -1;
+}
+
+Error XdpBusyError(const std::string& ifname, std::uint32_t ifindex) {
+  __u32 id = 0;
+  bpf_xdp_query_id(static_cast<int>(ifindex), 0, &id);
+  return Error{"interface " + ifname + " already has an XDP program (id " + std::to_string(id) +
+                   ", \"" + ProgName(id) +
+                   "\"); flows never replaces another XDP program. Chain both through libxdp's "
+                   "dispatcher, or observe this interface's ingress with TC instead",
+               EBUSY};
+}
+
+}  // namespace
+
+std::string_view AttachPointName(AttachPoint p) {
+  switch (p) {
+    case AttachPoint::kTcIngress: return "tc-ingress";
+    case AttachPoint::kTcEgress: return "tc-egress";
+    case AttachPoint::kXdpIngress: return "xdp-ingress";
+  }
+  return "?";
+}
+
+Result<Attachment> Attachment::Attach(int prog_fd, std::uint32_t ifindex, const std::string& ifname,
+                                      AttachPoint point, const std::string& pin_dir) {
+  Attachment a;
+  a.ifindex_ = ifindex;
+  a.point_ = point;
+  if (!pin_dir.empty()) a.pin_path_ = pin_dir + "/" + ifname + "." + std::string(AttachPointName(point));
+  const bool xdp = point == AttachPoint::kXdpIngress;
+  const std::string what = std::string(AttachPointName(point)) + " on " + ifname;
+
+  // A restarted daemon: swap the program inside the link it left pinned.
+  a.link_fd_ = ReusablePinnedLink(a.pin_path_, ifindex, xdp ? uapi::kBpfLinkTypeXdp : uapi::kBpfLinkTypeTcx);
+  if (a.link_fd_ >= 0) {
+    if (bpf_link_update(a.link_fd_, prog_fd, nullptr) != 0) {
+      Error e = Error::System("update pinned link for " + what, errno);
+      a.keep_ = true;  // leave the old, working link alone
+      return e;
+    }
+    a.mode_ = xdp ? "xdp-link" : "tcx";
+    a.reused_ = true;
+    return a;
+  }
+
+  if (xdp) {
+    a.link_fd_ = bpf_link_create(prog_fd, static_cast<int>(ifindex), BPF_XDP, nullptr);
+    if (a.link_fd_ < 0) {
+      const int err = errno;
+      if (err == EBUSY || err == EEXIST) return XdpBusyError(ifname, ifindex);
+      return Error::System("attach " + what, err);
+    }
+    a.mode_ = "xdp-link";
+  } else {
+    LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = uapi::kBpfFBefore);
+    a.link_fd_ = bpf_link_create(prog_fd, static_cast<int>(ifindex),
+                                 static_cast<bpf_attach_type>(TcxAttachType(point)), &opts);
+    if (a.link_fd_ >= 0) {
+      a.mode_ = "tcx";
+    } else if (errno == EINVAL) {
+      // No tcx (Linux < 6.6): a clsact filter of our own at priority 1.
+      LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = static_cast<int>(ifindex),
+                  .attach_point = point == AttachPoint::kTcIngress ? BPF_TC_INGRESS : BPF_TC_EGRESS);
+      int err = bpf_tc_hook_create(&hook);
+      if (err && err != -EEXIST) return Error::System("create clsact qdisc on " + ifname, -err);
+      LIBBPF_OPTS(bpf_tc_opts, tc, .prog_fd = prog_fd, .flags = BPF_TC_F_REPLACE,
+                  .handle = kClsactHandle, .priority = kClsactPriority);
+      err = bpf_tc_attach(&hook, &tc);
+      if (err) return Error::System("attach clsact filter " + what, -err);
+      a.mode_ = "tc-clsact";
+      return a;
+    } else {
+      return Error::System("attach " + what, errno);
+    }
+  }
+  if (!a.pin_path_.empty() && bpf_obj_pin(a.link_fd_, a.pin_path_.c_str()) != 0)
+    return Error::System("pin link " + a.pin_path_, errno);  // a's destructor detaches
+  return a;
+}
+
+Attachment::Attachment(Attachment&& o) noexcept { *this = std::move(o); }
+
+Attachment& Attachment::operator=(Attachment&& o) noexcept {
+  if (this != &o) {
+    Release();
+    link_fd_ = std::exchange(o.link_fd_, -1);
+    ifindex_ = std::exchange(o.ifindex_, 0);
+    point_ = o.point_;
+    pin_path_ = std::move(o.pin_path_);
+    mode_ = std::exchange(o.mode_, std::string_view{});
+    reused_ = o.reused_;
+    keep_ = o.keep_;
+  }
+  return *this;
+}
+
+Attachment::~Attachment() { Release(); }
+
+void Attachment::Release() {
+  if (mode_ == "tc-clsact" && !keep_) {
+    LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = static_cast<int>(ifindex_),
+                .attach_point = point_ == AttachPoint::kTcIngress ? BPF_TC_INGRESS : BPF_TC_EGRESS);
+    LIBBPF_OPTS(bpf_tc_opts, tc, .handle = kClsactHandle, .priority = kClsactPriority);
+    bpf_tc_detach(&hook, &tc);
+  }
+  if (link_fd_ >= 0) {
+    if (!keep_) {
+      bpf_link_detach(link_fd_);  // also detaches a pinned link
+      if (!pin_path_.empty()) unlink(pin_path_.c_str());
+    }
+    close(link_fd_);
+  }
+  link_fd_ = -1;
+  mode_ = {};
+}
+
+Result<std::vector<AttachedProgram>> QueryTcx(std::uint32_t ifindex, AttachPoint point) {
+  std::uint32_t ids[64] = {};
+  std::uint32_t count = 64;
+  std::uint32_t attach_flags = 0;
+  if (bpf_prog_query(static_cast<int>(ifindex), static_cast<bpf_attach_type>(TcxAttachType(point)),
+                     0, &attach_flags, ids, &count) != 0)
+    return Error::System("query tcx chain of ifindex " + std::to_string(ifindex), errno);
+  std::vector<AttachedProgram> out;
+  for (std::uint32_t i = 0; i < count && i < 64; ++i) out.push_back({ids[i], ProgName(ids[i])});
+  return out;
+}
+
+}  // namespace flows::datapath

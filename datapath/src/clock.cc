@@ -1,0 +1,36 @@
+#include "flows/datapath/clock.h"
+
+#include <ctime>
+
+namespace flows::datapath {
+namespace {
+
+std::int64_t ReadNs(clockid_t id) {
+  timespec ts{};
+  clock_gettime(id, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+}  // namespace
+
+SystemClock::SystemClock() { Resync(); }
+
+void SystemClock::Resync() {
+  // Bracket the realtime read between two boottime reads to halve the error.
+  const std::int64_t b0 = ReadNs(CLOCK_BOOTTIME);
+  const std::int64_t w = ReadNs(CLOCK_REALTIME);
+  const std::int64_t b1 = ReadNs(CLOCK_BOOTTIME);
+  wall_minus_boot_ns_ = w - (b0 + (b1 - b0) / 2);
+}
+
+std::uint64_t SystemClock::BootNowNs() const {
+  return static_cast<std::uint64_t>(ReadNs(CLOCK_BOOTTIME));
+}
+
+std::chrono::system_clock::time_point SystemClock::BootToWall(std::uint64_t boot_ns) const {
+  const auto ns = static_cast<std::int64_t>(boot_ns) + wall_minus_boot_ns_;
+  return std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(ns)));
+}
+
+}  // namespace flows::datapath
