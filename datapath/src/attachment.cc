@@ -5,6 +5,7 @@
 #include <linux/if_link.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 
@@ -35,9 +36,11 @@ std::string ProgName(std::uint32_t id) {
 // The pinned link at `path` if it still drives `ifindex`; otherwise the pin
 // is stale (interface gone or renamed) and is removed.
 int ReusablePinnedLink(const std::string& path, std::uint32_t ifindex, unsigned link_type) {
-  if (path.empty() || !std::filesystem::exists(path)) return -1;
+  if (path.empty()) return -1;
+  // Not stat()/access(): bpffs answers those with EPERM for pinned links.
   int fd = bpf_obj_get(path.c_str());
-  if (fd >= 0) {
+  if (fd < 0) return -1;
+  {
     bpf_link_info info{};
     std::uint32_t len = sizeof(info);
     if (bpf_obj_get_info_by_fd(fd, &info, &len) == 0 && info.type == link_type &&
@@ -60,6 +63,13 @@ Error XdpBusyError(const std::string& ifname, std::uint32_t ifindex) {
                EBUSY};
 }
 
+// bpffs refuses names with a '.' (EPERM), and interface names may hold
+// one (VLANs: eth0.100): "eth0.100" -> "eth0+100@xdp-ingress".
+std::string PinName(std::string ifname, AttachPoint point) {
+  std::replace(ifname.begin(), ifname.end(), '.', '+');
+  return ifname + "@" + std::string(AttachPointName(point));
+}
+
 }  // namespace
 
 std::string_view AttachPointName(AttachPoint p) {
@@ -76,7 +86,7 @@ Result<Attachment> Attachment::Attach(int prog_fd, std::uint32_t ifindex, const 
   Attachment a;
   a.ifindex_ = ifindex;
   a.point_ = point;
-  if (!pin_dir.empty()) a.pin_path_ = pin_dir + "/" + ifname + "." + std::string(AttachPointName(point));
+  if (!pin_dir.empty()) a.pin_path_ = pin_dir + "/" + PinName(ifname, point);
   const bool xdp = point == AttachPoint::kXdpIngress;
   const std::string what = std::string(AttachPointName(point)) + " on " + ifname;
 

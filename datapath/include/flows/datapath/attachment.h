@@ -7,7 +7,7 @@
 // XDP uses an XDP link, which the kernel refuses if another program is
 // attached: we report that and never replace it.
 //
-// With a pin directory, links are pinned as <dir>/<ifname>.<hook>; attaching
+// With a pin directory, links are pinned as <dir>/<ifname>@<hook>; attaching
 // again (a restarted daemon) swaps the program inside the existing link
 // instead of adding a second one.
 #pragma once

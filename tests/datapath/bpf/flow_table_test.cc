@@ -1,0 +1,150 @@
+// The flow table and the ring: periodic stats, per-packet mode, losses
+// counted when the ring is full, idle flows ended by the sweeper, and maps
+// that survive a reload when pinned.
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "bpf_fixture.h"
+#include "flows/datapath/flow_sweeper.h"
+
+namespace flows::testing {
+namespace {
+
+std::vector<std::uint8_t> Udp(std::uint16_t sport) {
+  return PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2").Udp(sport, 9000).Payload("ping").Build();
+}
+
+TEST_F(BpfTest, NoPeriodicStatsWhenDisabled) {
+  datapath::DatapathOptions opts;
+  opts.stats_interval = std::chrono::nanoseconds(0);
+  Reload(opts);
+  EXPECT_EQ(Run(Udp(1)).size(), 1u);
+  EXPECT_TRUE(Run(Udp(1)).empty());
+}
+
+TEST_F(BpfTest, PeriodicStatsCarryFlowTotals) {
+  datapath::DatapathOptions opts;
+  opts.stats_interval = std::chrono::milliseconds(20);
+  Reload(opts);
+  EXPECT_EQ(RunOne(Udp(2)).reasons, FLOWS_REASON_NEW_FLOW);
+  EXPECT_TRUE(Run(Udp(2)).empty()) << "within the interval: counted only";
+  usleep(30'000);
+  const auto f = RunOne(Udp(2));
+  EXPECT_EQ(f.reasons, FLOWS_REASON_STATS);
+  EXPECT_EQ(f.packets, 3u);
+  EXPECT_EQ(f.bytes, 3 * Udp(2).size());
+}
+
+TEST_F(BpfTest, PerPacketModeReportsEveryPacket) {
+  datapath::DatapathOptions opts;
+  opts.per_packet = true;
+  Reload(opts);
+  EXPECT_EQ(RunOne(Udp(3)).reasons, FLOWS_REASON_NEW_FLOW | FLOWS_REASON_PACKET);
+  const auto second = RunOne(Udp(3));
+  EXPECT_EQ(second.reasons, FLOWS_REASON_PACKET);
+  EXPECT_EQ(second.packets, 2u);
+}
+
+TEST_F(BpfTest, FullRingLosesRecordsButCountsEveryOne) {
+  datapath::DatapathOptions opts;
+  opts.ring_bytes = 4096;
+  Reload(opts);
+  // Do not drain: run programs directly so records pile up.
+  const int fd = dp_->tc_ingress_fd();
+  constexpr int kFlows = 100;  // 100 x 152 bytes > 4096
+  for (int i = 0; i < kFlows; ++i) {
+    const auto pkt = Udp(static_cast<std::uint16_t>(10000 + i));
+    LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = pkt.data(), .data_size_in = static_cast<__u32>(pkt.size()),
+                .repeat = 1);
+    ASSERT_EQ(bpf_prog_test_run_opts(fd, &run), 0);
+  }
+  auto drained = reader_->DrainOnce();
+  ASSERT_TRUE(drained.ok());
+  const auto delivered = sink_.Take().size();
+  EXPECT_GT(delivered, 0u);
+  EXPECT_LT(delivered, static_cast<std::size_t>(kFlows));
+  EXPECT_EQ(Delta(FLOWS_CNT_RING_RESERVE_FAILED), kFlows - delivered);
+  EXPECT_EQ(Delta(FLOWS_CNT_RECORDS), delivered);
+  EXPECT_EQ(reader_->stats().decode_errors, 0u);
+}
+
+TEST_F(BpfTest, SweeperEndsIdleFlowsWithTheirTotals) {
+  Run(Udp(4));
+  Run(Udp(4));
+  Run(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2").Tcp(1, 2, kSyn).Build());
+  Run(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2").Tcp(1, 2, kRst).Build());
+
+  datapath::BpfFlowTable table(dp_->flow_table_fd());
+  datapath::FlowSweeper keep(table, clock_, decoder_, {std::chrono::hours(1), std::chrono::hours(1)});
+  auto none = keep.Sweep();
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+
+  // Closed TCP flows end after closed_timeout; others after idle_timeout.
+  datapath::FlowSweeper closed_only(table, clock_, decoder_, {std::chrono::hours(1), std::chrono::nanoseconds(1)});
+  auto ended = closed_only.Sweep();
+  ASSERT_TRUE(ended.ok());
+  ASSERT_EQ(ended->size(), 1u);
+  EXPECT_EQ((*ended)[0].reasons, FLOWS_REASON_FLOW_END);
+  EXPECT_EQ((*ended)[0].l4_proto, IPPROTO_TCP);
+  EXPECT_EQ((*ended)[0].packets, 2u);
+
+  datapath::FlowSweeper all(table, clock_, decoder_, {std::chrono::nanoseconds(1), std::chrono::nanoseconds(1)});
+  ended = all.Sweep();
+  ASSERT_TRUE(ended.ok());
+  ASSERT_EQ(ended->size(), 1u);
+  EXPECT_EQ((*ended)[0].src_port, 4);
+  EXPECT_EQ((*ended)[0].packets, 2u);
+  EXPECT_EQ((*ended)[0].bytes, 2 * Udp(4).size());
+  auto snapshot = table.Snapshot();
+  ASSERT_TRUE(snapshot.ok());
+  EXPECT_TRUE(snapshot->empty());
+  // The next packet of an ended flow starts a new one.
+  EXPECT_EQ(RunOne(Udp(4)).reasons, FLOWS_REASON_NEW_FLOW);
+}
+
+TEST(PinnedMaps, FlowTableSurvivesAReload) {
+  const std::string root = "/sys/fs/bpf/flows-test-" + std::to_string(getpid());
+  datapath::DatapathOptions opts;
+  opts.pin_root = root;
+  const auto pkt = Udp(5);
+  {
+    auto dp = datapath::Datapath::Load(opts);
+    ASSERT_TRUE(dp.ok()) << dp.error().message;
+    LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = pkt.data(), .data_size_in = static_cast<__u32>(pkt.size()),
+                .repeat = 3);
+    ASSERT_EQ(bpf_prog_test_run_opts((*dp)->tc_ingress_fd(), &run), 0);
+    EXPECT_TRUE(std::filesystem::exists(root + "/flows_table"));
+  }
+  {
+    auto dp = datapath::Datapath::Load(opts);  // "restarted daemon"
+    ASSERT_TRUE(dp.ok()) << dp.error().message;
+    auto entries = datapath::BpfFlowTable((*dp)->flow_table_fd()).Snapshot();
+    ASSERT_TRUE(entries.ok());
+    ASSERT_EQ(entries->size(), 1u);
+    EXPECT_EQ(entries->front().second.packets, 3u);
+    auto counters = datapath::BpfCounterSource((*dp)->counters_fd()).Read();
+    ASSERT_TRUE(counters.ok());
+    EXPECT_EQ((*counters)[FLOWS_CNT_PACKETS], 3u);
+  }
+  std::filesystem::remove_all(root);
+}
+
+TEST(Loader, RejectsBadOptionsWithAClearError) {
+  datapath::DatapathOptions opts;
+  opts.pin_root.clear();
+  opts.ring_bytes = 5000;
+  auto dp = datapath::Datapath::Load(opts);
+  ASSERT_FALSE(dp.ok());
+  EXPECT_NE(dp.error().message.find("power of two"), std::string::npos);
+  opts.ring_bytes = 4096;
+  opts.dns_ports = {1, 2, 3, 4, 5};
+  dp = datapath::Datapath::Load(opts);
+  ASSERT_FALSE(dp.ok());
+  EXPECT_NE(dp.error().message.find("DNS ports"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace flows::testing

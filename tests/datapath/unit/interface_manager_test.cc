@@ -1,0 +1,165 @@
+// Which interfaces get which hooks, and how that follows link changes,
+// with netlink and the kernel replaced by fakes.
+#include "flows/datapath/interface_manager.h"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <set>
+
+namespace flows::datapath {
+namespace {
+
+class FakeLinks final : public LinkSource {
+ public:
+  std::vector<LinkInfo> links;
+  std::optional<std::uint32_t> default_ifindex;
+  std::vector<LinkEvent> events;
+
+  Result<std::vector<LinkInfo>> List() override { return links; }
+  Result<std::optional<std::uint32_t>> DefaultRouteIfindex() override { return default_ifindex; }
+  Result<std::vector<LinkEvent>> WaitForEvents(std::chrono::milliseconds) override {
+    return std::exchange(events, {});
+  }
+};
+
+class FakeHooks final : public Hooks {
+ public:
+  std::set<std::pair<std::uint32_t, AttachPoint>> attached;
+  std::set<std::uint32_t> xdp_busy;  // interfaces with a foreign XDP program
+  int attach_calls = 0;
+
+  Status Attach(const LinkInfo& link, AttachPoint p) override {
+    ++attach_calls;
+    if (p == AttachPoint::kXdpIngress && xdp_busy.count(link.ifindex))
+      return Error{"interface " + link.name + " already has an XDP program", EBUSY};
+    attached.insert({link.ifindex, p});
+    return OkStatus();
+  }
+  void DetachAll(std::uint32_t ifindex) override {
+    std::erase_if(attached, [&](const auto& a) { return a.first == ifindex; });
+  }
+};
+
+const LinkInfo kLo{1, "lo", ""};
+const LinkInfo kEth0{2, "eth0", ""};
+const LinkInfo kBridge{3, "cni0", "bridge"};
+const LinkInfo kVeth{4, "veth1a2b3c", "veth"};
+const LinkInfo kCali{5, "cali12345", "veth"};
+const LinkInfo kOther{6, "docker0", "bridge"};
+
+TEST(PlanFor, PodVethsGetBothTcHooks) {
+  AttachPolicy p;
+  EXPECT_EQ(PlanFor(kVeth, p, 2), (std::vector{AttachPoint::kTcIngress, AttachPoint::kTcEgress}));
+  EXPECT_EQ(PlanFor(kCali, p, 2), (std::vector{AttachPoint::kTcIngress, AttachPoint::kTcEgress}));
+}
+
+TEST(PlanFor, NodeNicGetsXdpIngressAndTcEgress) {
+  AttachPolicy p;
+  EXPECT_EQ(PlanFor(kEth0, p, 2), (std::vector{AttachPoint::kXdpIngress, AttachPoint::kTcEgress}));
+  p.node_nic_xdp = false;
+  EXPECT_EQ(PlanFor(kEth0, p, 2), (std::vector{AttachPoint::kTcIngress, AttachPoint::kTcEgress}));
+  EXPECT_TRUE(PlanFor(kEth0, p, std::nullopt).empty()) << "no default route: no node NIC";
+}
+
+TEST(PlanFor, NamedNodeNicAndNone) {
+  AttachPolicy p;
+  p.node_nic = "eth0";
+  EXPECT_EQ(PlanFor(kEth0, p, 99).size(), 2u);
+  p.node_nic = "";
+  EXPECT_TRUE(PlanFor(kEth0, p, 2).empty());
+}
+
+TEST(PlanFor, NeverLoopbackOrBridges) {
+  AttachPolicy p;
+  p.pod_patterns = {"*"};
+  EXPECT_TRUE(PlanFor(kLo, p, 1).empty());
+  EXPECT_TRUE(PlanFor(kBridge, p, 2).empty());
+  EXPECT_TRUE(PlanFor(kOther, p, 2).empty());
+}
+
+TEST(PlanFor, PatternsAreGlobs) {
+  AttachPolicy p;
+  p.pod_patterns = {"tap?"};
+  EXPECT_EQ(PlanFor({9, "tap1", ""}, p, 2).size(), 2u);
+  EXPECT_TRUE(PlanFor({9, "tap12", ""}, p, 2).empty());
+  EXPECT_TRUE(PlanFor(kVeth, p, 2).empty());
+}
+
+TEST(InterfaceManager, ResyncAttachesPlannedHooksOnce) {
+  FakeLinks links;
+  links.links = {kLo, kEth0, kBridge, kVeth};
+  links.default_ifindex = 2;
+  FakeHooks hooks;
+  InterfaceManager m(links, hooks, {});
+  ASSERT_TRUE(m.Resync().ok());
+  EXPECT_EQ(hooks.attached, (std::set<std::pair<std::uint32_t, AttachPoint>>{
+                                {2, AttachPoint::kXdpIngress},
+                                {2, AttachPoint::kTcEgress},
+                                {4, AttachPoint::kTcIngress},
+                                {4, AttachPoint::kTcEgress}}));
+  const int calls = hooks.attach_calls;
+  ASSERT_TRUE(m.Resync().ok());
+  EXPECT_EQ(hooks.attach_calls, calls) << "a second resync attaches nothing twice";
+}
+
+TEST(InterfaceManager, ForeignXdpFallsBackToTcIngress) {
+  FakeLinks links;
+  links.links = {kEth0};
+  links.default_ifindex = 2;
+  FakeHooks hooks;
+  hooks.xdp_busy = {2};
+  InterfaceManager m(links, hooks, {});
+  ASSERT_TRUE(m.Resync().ok());
+  EXPECT_EQ(hooks.attached, (std::set<std::pair<std::uint32_t, AttachPoint>>{{2, AttachPoint::kTcIngress},
+                                                                             {2, AttachPoint::kTcEgress}}));
+  const auto& st = m.interfaces().at(2);
+  ASSERT_EQ(st.errors.size(), 1u);
+  EXPECT_NE(st.errors[0].find("already has an XDP program"), std::string::npos);
+}
+
+TEST(InterfaceManager, FollowsLinkEvents) {
+  FakeLinks links;
+  FakeHooks hooks;
+  InterfaceManager m(links, hooks, {});
+  ASSERT_TRUE(m.Resync().ok());
+  EXPECT_TRUE(hooks.attached.empty());
+
+  links.events = {{LinkEvent::Type::kAddedOrChanged, kVeth}, {LinkEvent::Type::kAddedOrChanged, kBridge}};
+  ASSERT_TRUE(m.PollEvents(std::chrono::milliseconds(0)).ok());
+  EXPECT_EQ(hooks.attached.size(), 2u);
+  EXPECT_EQ(m.interfaces().size(), 1u);
+
+  links.events = {{LinkEvent::Type::kRemoved, kVeth}};
+  ASSERT_TRUE(m.PollEvents(std::chrono::milliseconds(0)).ok());
+  EXPECT_TRUE(hooks.attached.empty());
+  EXPECT_TRUE(m.interfaces().empty());
+}
+
+TEST(InterfaceManager, RenameReplansTheInterface) {
+  FakeLinks links;
+  FakeHooks hooks;
+  InterfaceManager m(links, hooks, {});
+  links.events = {{LinkEvent::Type::kAddedOrChanged, kVeth}};
+  ASSERT_TRUE(m.PollEvents(std::chrono::milliseconds(0)).ok());
+  EXPECT_EQ(hooks.attached.size(), 2u);
+  links.events = {{LinkEvent::Type::kAddedOrChanged, {4, "eth1", "veth"}}};  // moved/renamed: no match
+  ASSERT_TRUE(m.PollEvents(std::chrono::milliseconds(0)).ok());
+  EXPECT_TRUE(hooks.attached.empty());
+}
+
+TEST(InterfaceManager, ResyncForgetsVanishedLinks) {
+  FakeLinks links;
+  links.links = {kVeth, kCali};
+  FakeHooks hooks;
+  InterfaceManager m(links, hooks, {});
+  ASSERT_TRUE(m.Resync().ok());
+  EXPECT_EQ(hooks.attached.size(), 4u);
+  links.links = {kCali};  // kVeth's removal event was lost
+  ASSERT_TRUE(m.Resync().ok());
+  EXPECT_EQ(hooks.attached.size(), 2u);
+  EXPECT_EQ(m.interfaces().count(kVeth.ifindex), 0u);
+}
+
+}  // namespace
+}  // namespace flows::datapath
