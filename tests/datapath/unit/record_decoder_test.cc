@@ -19,7 +19,7 @@ using testing::FakeClock;
 std::vector<std::uint8_t> Record(const flows_record& r, std::string_view payload = {}) {
   std::vector<std::uint8_t> out(sizeof(r) + payload.size());
   std::memcpy(out.data(), &r, sizeof(r));
-  std::memcpy(out.data() + sizeof(r), payload.data(), payload.size());
+  if (!payload.empty()) std::memcpy(out.data() + sizeof(r), payload.data(), payload.size());
   return out;
 }
 
