@@ -1,6 +1,9 @@
 #include "flows/datapath/ring_reader.h"
 
 #include <bpf/libbpf.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 namespace flows::datapath {
 
@@ -10,6 +13,17 @@ Result<std::unique_ptr<RingReader>> RingReader::Create(int ring_fd, const Record
   std::unique_ptr<RingReader> r(new RingReader(decoder, sink, options));
   r->ring_ = ring_buffer__new(ring_fd, &RingReader::OnRecord, r.get(), nullptr);
   if (!r->ring_) return Error::System("open flow ring", errno);
+  // Our own epoll set: the ring's (for forced wakeups) and an eventfd, so
+  // Stop() need not wait out a long drain interval.
+  r->epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
+  r->stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+  if (r->epoll_fd_ < 0 || r->stop_fd_ < 0) return Error::System("create reader epoll", errno);
+  for (int fd : {ring_buffer__epoll_fd(r->ring_), r->stop_fd_}) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = fd;
+    if (epoll_ctl(r->epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) return Error::System("epoll_ctl", errno);
+  }
   return r;
 }
 
@@ -21,6 +35,8 @@ RingReader::RingReader(const RecordDecoder& decoder, FlowSink& sink, RingReaderO
 RingReader::~RingReader() {
   Stop();
   ring_buffer__free(ring_);
+  if (epoll_fd_ >= 0) close(epoll_fd_);
+  if (stop_fd_ >= 0) close(stop_fd_);
 }
 
 int RingReader::OnRecord(void* ctx, void* data, std::size_t size) {
@@ -59,16 +75,21 @@ void RingReader::Start() {
 
 void RingReader::Stop() {
   if (!running_.exchange(false)) return;
+  const std::uint64_t one = 1;
+  (void)!write(stop_fd_, &one, sizeof(one));
   if (thread_.joinable()) thread_.join();
   (void)DrainOnce();  // nothing queued is left behind
 }
 
 void RingReader::Run() {
   const int timeout_ms = static_cast<int>(options_.drain_interval.count());
+  epoll_event events[2];
   while (running_.load(std::memory_order_relaxed)) {
-    // Returns early only on a forced wakeup (ring filling up); otherwise
-    // after timeout_ms. Either way we then drain everything queued.
-    if (ring_buffer__poll(ring_, timeout_ms) > 0) wakeups_.fetch_add(1, std::memory_order_relaxed);
+    // Returns early only on a forced wakeup (ring filling up) or Stop();
+    // otherwise after timeout_ms. Either way we then drain everything queued.
+    const int n = epoll_wait(epoll_fd_, events, 2, timeout_ms);
+    for (int i = 0; i < n; ++i)
+      if (events[i].data.fd != stop_fd_) wakeups_.fetch_add(1, std::memory_order_relaxed);
     (void)DrainOnce();
   }
 }

@@ -70,6 +70,8 @@ class RingReader {
   FlowSink& sink_;
   RingReaderOptions options_;
   ring_buffer* ring_ = nullptr;
+  int epoll_fd_ = -1;  // the ring's epoll fd plus stop_fd_
+  int stop_fd_ = -1;   // eventfd: wakes the thread for Stop()
   std::vector<Flow> batch_;
   std::thread thread_;
   std::atomic<bool> running_{false};
