@@ -1,5 +1,6 @@
 #include "flows/datapath/clock.h"
 
+#include <algorithm>
 #include <ctime>
 
 namespace flows::datapath {
@@ -28,7 +29,9 @@ std::uint64_t SystemClock::BootNowNs() const {
 }
 
 std::chrono::system_clock::time_point SystemClock::BootToWall(std::uint64_t boot_ns) const {
-  const auto ns = static_cast<std::int64_t>(boot_ns) + wall_minus_boot_ns_;
+  // Records are untrusted: clamp to ~146 years of uptime so the sum cannot overflow.
+  constexpr std::uint64_t kMaxBootNs = std::uint64_t{1} << 62;
+  const auto ns = static_cast<std::int64_t>(std::min(boot_ns, kMaxBootNs)) + wall_minus_boot_ns_;
   return std::chrono::system_clock::time_point(
       std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(ns)));
 }

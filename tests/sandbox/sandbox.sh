@@ -18,7 +18,9 @@
 #
 # API (all functions return non-zero and print "sandbox: ..." on failure):
 #   sandbox_init [state_dir]          run id + state dir; installs an EXIT/INT/TERM
-#                                     trap unless SANDBOX_NO_TRAP=1
+#                                     trap unless SANDBOX_NO_TRAP=1. SANDBOX_IPV6=0
+#                                     disables IPv6 in the namespaces (no ND/MLD
+#                                     chatter, for exact packet counts)
 #   sandbox_node <node>               node namespace with bridge br0
 #   sandbox_pod <node> <pod> <ip/len> pod namespace joined to the node's bridge
 #   sandbox_ns <name>                 full namespace name of a node or pod
@@ -113,6 +115,10 @@ sandbox__add_netns() {
   local ns=$1
   ip netns add "$ns" || sandbox__die "ip netns add $ns failed" || return 1
   echo "$ns" >>"$SANDBOX_STATE_DIR/netns"
+  if [[ ${SANDBOX_IPV6:-1} == 0 ]]; then
+    # this namespace's own sysctls: interfaces created in it start without IPv6
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 || return 1
+  fi
   ip -n "$ns" link set lo up
 }
 
