@@ -9,9 +9,13 @@ PACKAGES=(
   libbpf-dev bpftool linux-libc-dev libnl-3-dev libnl-route-3-dev
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev
   clang-format clang-tidy
+  # flowd: the Observer API, metrics, the Kubernetes client
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev prometheus-cpp-dev libboost-dev libre2-dev
   # run and test: namespaces, real servers and clients, an independent capture
   iproute2 iputils-ping nginx-light dnsmasq-base dnsutils curl iperf3 tshark
   python3 jq procps psmisc
+  # flowd's tests: real CNI plugins, a second gRPC client, a real Prometheus
+  containernetworking-plugins python3-grpcio python3-protobuf prometheus
 )
 
 missing=()
