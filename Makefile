@@ -21,7 +21,7 @@ build: deps
 
 build-asan: deps
 	cmake -S . -B $(BUILD_ASAN) -DCMAKE_BUILD_TYPE=Debug -DFLOWS_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
-	cmake --build $(BUILD_ASAN) -j $(JOBS) --target unit_tests
+	cmake --build $(BUILD_ASAN) -j $(JOBS) --target all_unit_tests
 
 build-fuzz: deps
 	cmake -S . -B $(BUILD_FUZZ) -DFLOWS_FUZZ_ONLY=ON -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
