@@ -38,8 +38,12 @@ Result<std::vector<Flow>> FlowSweeper::Sweep() {
     const auto timeout = closed ? policy_.closed_timeout : policy_.idle_timeout;
     if (now < st.last_seen_ns || now - st.last_seen_ns < static_cast<std::uint64_t>(timeout.count()))
       continue;
-    if (auto final_stats = table_.Remove(key))
+    if (auto final_stats = table_.Remove(key)) {
       ended.push_back(decoder_.FromTableEntry(key, *final_stats, FLOWS_REASON_FLOW_END));
+      // The end is an event of now (keeps the stream in time order); the
+      // flow's last packet stays in last_seen.
+      ended.back().time = clock_.BootToWall(now);
+    }
   }
   return ended;
 }

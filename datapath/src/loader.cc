@@ -2,7 +2,6 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 
@@ -77,10 +76,13 @@ struct Datapath::Skeletons {
 Status EnsureBpffsDir(const std::string& path) {
   const std::string root = "/sys/fs/bpf";
   if (!OnBpffs(root)) {
-    std::error_code ec;
-    std::filesystem::create_directories(root, ec);
-    if (mount("bpf", root.c_str(), "bpf", 0, "mode=0700") != 0)
-      return Error::System("mount bpffs on " + root, errno);
+    // Mounting one ourselves would often create a private instance (e.g.
+    // under `ip netns exec`, which remounts /sys), and everything pinned
+    // there would vanish with this process: refuse and say why instead.
+    return Error::Invalid("no BPF filesystem at " + root +
+                          " in this mount namespace, so pinned maps and links would not outlive the process. "
+                          "Mount it (mount -t bpf bpf " + root + "), run without `ip netns exec` "
+                          "(nsenter --net keeps the host's mounts), or disable pinning");
   }
   std::error_code ec;
   std::filesystem::create_directories(path, ec);

@@ -81,13 +81,12 @@ nlohmann::json ToJson(const Flow& f, const std::string& ifname) {
   nlohmann::json j = {
       {"time", Rfc3339(f.time)},
       {"first_seen", Rfc3339(f.first_seen)},
+      {"last_seen", Rfc3339(f.last_seen)},
       {"reasons", ReasonNames(f.reasons)},
       {"hook", f.hook == Hook::kXdp ? "xdp" : "tc"},
       {"direction", f.direction == Direction::kEgress ? "egress" : "ingress"},
       {"ifindex", f.ifindex},
       {"ifname", ifname},
-      {"src_mac", Mac(f.src_mac)},
-      {"dst_mac", Mac(f.dst_mac)},
       {"ip_version", f.src.version},
       {"src", f.src.ToString()},
       {"dst", f.dst.ToString()},
@@ -101,6 +100,11 @@ nlohmann::json ToJson(const Flow& f, const std::string& ifname) {
       {"bytes", f.bytes},
       {"packet_flags", f.packet_flags},
   };
+  // Flow-end records come from the flow table, which keeps no MACs.
+  if (f.src_mac != std::array<std::uint8_t, 6>{} || f.dst_mac != std::array<std::uint8_t, 6>{}) {
+    j["src_mac"] = Mac(f.src_mac);
+    j["dst_mac"] = Mac(f.dst_mac);
+  }
   if (f.vlan_id) j["vlan_id"] = f.vlan_id;
   if (f.inner_vlan_id) j["inner_vlan_id"] = f.inner_vlan_id;
   if (f.l4_proto == IPPROTO_ICMP || f.l4_proto == IPPROTO_ICMPV6) {

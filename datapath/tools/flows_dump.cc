@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
   fd::DatapathOptions opts;
   fd::AttachPolicy policy;
   std::string output = "compact";
-  double duration_s = 0, stats_interval_s = 5, idle_timeout_s = 30, drain_ms = 50;
+  double duration_s = 0, stats_interval_s = 5, idle_timeout_s = 30, closed_timeout_s = 5, drain_ms = 50;
   bool no_xdp = false, keep_attached = false;
   std::string ready_file;
 
@@ -76,6 +76,9 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--idle-timeout", idle_timeout_s, "seconds of silence that end a flow")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--closed-timeout", closed_timeout_s, "seconds after FIN/RST that end a TCP flow")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   app.add_option("--dns-port", opts.dns_ports, "DNS ports (up to 4)")->capture_default_str();
@@ -129,7 +132,7 @@ int main(int argc, char** argv) {
   fd::BpfFlowTable table((*dp)->flow_table_fd());
   fd::FlowSweeper sweeper(table, clock, decoder,
                           {std::chrono::nanoseconds(static_cast<std::int64_t>(idle_timeout_s * 1e9)),
-                           std::chrono::seconds(5)});
+                           std::chrono::nanoseconds(static_cast<std::int64_t>(closed_timeout_s * 1e9))});
   const auto start = std::chrono::steady_clock::now();
   auto last_sweep = start, last_resync = start;
   while (!g_stop) {

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # SANDBOX_LAST_PID is read by the callers
 # sandbox.sh: a sourceable library that builds throw-away "clusters" out of
 # network namespaces, for the netns integration tests and the demo.
 #
@@ -67,7 +67,9 @@ sandbox__require_root() {
   [[ $(id -u) -eq 0 ]] || sandbox__die "must run as root (namespaces, veths, BPF)"
 }
 
+# shellcheck disable=SC2120 # the argument is optional
 sandbox_init() {
+  local tool
   sandbox__require_root || return 1
   for tool in ip ss; do
     command -v "$tool" >/dev/null || sandbox__die "missing tool '$tool' (apt-get install iproute2)" || return 1
@@ -87,7 +89,6 @@ sandbox_init() {
   : >>"$SANDBOX_STATE_DIR/pins"
   : >>"$SANDBOX_STATE_DIR/pods"
   echo "$SANDBOX_ID" >"$SANDBOX_STATE_DIR/id"
-  export SANDBOX_ID SANDBOX_STATE_DIR
   if [[ ${SANDBOX_NO_TRAP:-0} != 1 ]]; then
     trap 'sandbox_cleanup' EXIT
     trap 'sandbox_cleanup; trap - EXIT; exit 130' INT
@@ -360,6 +361,7 @@ sandbox_cleanup() {
 }
 
 # Prints what of run $SANDBOX_ID still exists; empty output means clean.
+# shellcheck disable=SC2120 # the argument is optional
 sandbox_leftovers() {
   local id=${1:-$SANDBOX_ID}
   ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${id}-" | sed 's/^/netns /' || true

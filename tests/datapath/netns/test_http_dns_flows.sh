@@ -40,7 +40,7 @@ for tool in ip ss nginx dnsmasq curl dig tshark ping python3; do
 done
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../../sandbox/sandbox.sh
+# shellcheck source-path=SCRIPTDIR source=../../sandbox/sandbox.sh
 source "$HERE/../../sandbox/sandbox.sh"
 sandbox_init
 S=$SANDBOX_STATE_DIR
@@ -142,6 +142,15 @@ sys.exit(1)
 PY
 
 # --- stop: capture first, then silence the veths, then flows-dump ---------------
+# dumpcap hands packets over in blocks (TPACKET_V3, with a timeout): wait until
+# the file holds at least what was sent (9 request segments, 5 queries and the
+# UDP probe, each seen on two veths) so stopping it loses nothing; the
+# comparison below stays exact.
+for ((i = 0; i < 60; i++)); do
+  (($(tshark -r "$S/capture.pcapng" -Y "(tcp.dstport == 80 && tcp.len > 0) || udp.dstport == 53 || udp.dstport == 9999" \
+    2>/dev/null | wc -l) >= 30)) && break
+  sleep 0.25
+done
 sandbox_kill "$TSHARK_PID"
 # No packet may arrive between the ring's last drain and the counter read.
 for v in "$V_CLIENT" "$V_WEB" "$V_DNS"; do ip -n "$NODE" link set "$v" down; done
@@ -277,7 +286,7 @@ for ifn in POD_IP:
         t2 = collections.Counter((int(sp), int(dp), int(c)) for i, s, sp, dp, c in ts_resp if i == ifn and ts_dir(i, s) == d)
         f2 = collections.Counter((r["sport"], r["dport"], r["http"]["status"]) for r in on(ifn, d) if r in resps)
         check(t2 == f2, f"HTTP responses on {ifn} {d}: tshark {sorted(t2.elements())} != flows-dump {sorted(f2.elements())}")
-        http_counts[(ifn, d)] = (sum(t.values()) + sum(t2.values()), sum(f.values()) + sum(f2.values()))
+        http_counts[(ifn, d)] = (sum(t.values()), sum(f.values()), sum(t2.values()), sum(f2.values()))
 
 # ---- DNS -------------------------------------------------------------------------
 dq = [r for r in ours if "dns" in r and not r["dns"]["response"]]
@@ -328,7 +337,7 @@ for ifn in POD_IP:
         f2 = collections.Counter((r["dport"], r["dns"]["id"], r["dns"]["query"], r["dns"]["qtype"], r["dns"]["rcode"], len(r["dns"]["answers"]))
                                  for r in on(ifn, d) if r in da)
         check(t2 == f2, f"DNS responses on {ifn} {d}: tshark {sorted(t2.elements())} != flows-dump {sorted(f2.elements())}")
-        dns_counts[(ifn, d)] = (sum(t.values()) + sum(t2.values()), sum(f.values()) + sum(f2.values()))
+        dns_counts[(ifn, d)] = (sum(t.values()), sum(f.values()), sum(t2.values()), sum(f2.values()))
 
 # ---- ICMP and UDP ---------------------------------------------------------------------
 echo = [r for r in on(V_CLIENT, "ingress") if r["proto"] == "ICMPv4" and r["dst"] == WEB and "new_flow" in r["reasons"]]
@@ -402,10 +411,14 @@ if errors:
 print("PASS test_http_dns_flows: "
       f"{len(records)} records; TCP connections {len(client_syns)}; "
       f"HTTP requests {sum(creq.values())} ({dict(creq)}), responses {dict(sorted(cresp.items()))}; "
-      f"DNS queries {len(cq)}, responses {collections.Counter(r['dns']['rcode'] for r in ca)}; "
+      f"DNS queries {len(cq)}, responses {dict(collections.Counter(r['dns']['rcode'] for r in ca))}; "
       f"{compared} flow totals equal to tshark's")
-for (ifn, d), (t, f) in sorted(http_counts.items()):
-    print(f"  {ifn:12} {d:7}  HTTP messages tshark={t:2} flows-dump={f:2}   DNS messages tshark={dns_counts[(ifn, d)][0]:2} flows-dump={dns_counts[(ifn, d)][1]:2}")
+print("  per veth/direction, tshark vs flows-dump:      HTTP req     HTTP resp    DNS query    DNS resp")
+for (ifn, d), h in sorted(http_counts.items()):
+    q = dns_counts[(ifn, d)]
+    cells = "".join(f"   {a:2} vs {b:2}  " for a, b in ((h[0], h[1]), (h[2], h[3]), (q[0], q[1]), (q[2], q[3])))
+    pod = {V_CLIENT: "client", V_WEB: "web", V_DNS: "dns"}[ifn]
+    print(f"  {ifn:12} {d:7} ({'from' if d == 'ingress' else 'to':4} {pod:6}) {cells}")
 print(f"  counters: kernel packets={k['packets']} records={k['records']} ring_reserve_failed={k['ring_reserve_failed']} "
       f"flow_table_insert_failed={k['flow_table_insert_failed']} malformed={k['malformed']}; "
       f"reader records={rd['records']} decode_errors={rd['decode_errors']} l7_errors={rd['l7_errors']}")

@@ -47,7 +47,7 @@ pkg-config --exists libbpf || fail "libbpf development files missing (apt-get in
 mountpoint -q /sys/fs/bpf || fail "/sys/fs/bpf is not a mounted bpffs (mount -t bpf bpf /sys/fs/bpf)"
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../../sandbox/sandbox.sh
+# shellcheck source-path=SCRIPTDIR source=../../sandbox/sandbox.sh
 source "$HERE/../../sandbox/sandbox.sh"
 # IPv6 off inside our namespaces: no router/neighbour solicitations, so the
 # only packets on the veths are the ones this test sends (exact counts in b).
@@ -271,6 +271,15 @@ sys.exit(1)
 PY
 }
 
+wait_capture() { # <pcap> <display filter> <count>: until the capture holds that many
+  local i
+  for ((i = 0; i < 60; i++)); do
+    (($(tshark -r "$1" -Y "$2" 2>/dev/null | wc -l) >= $3)) && return 0
+    sleep 0.25
+  done
+  return 1
+}
+
 [[ -z $(chains) ]] || fail "programs attached to fresh veths before any flows-dump ran: $(chains)"
 
 # =================================== (a) restart ====================================
@@ -364,6 +373,9 @@ wait_records "$S/fd2.json" \
   "flows-dump #2 to print the 3 gap requests and the one after the restart"
 
 stop_flows_dump fd2
+# dumpcap hands packets over in blocks (TPACKET_V3, with a timeout): stopping
+# it right after the last request could lose the still-open block.
+wait_capture "$S/restart.pcapng" "http.request" 6 || fail "tshark did not capture the 6 requests within 15s"
 [[ -z $(chains) ]] || fail "programs still attached after flows-dump #2 (no --keep-attached) stopped:
 $(chains)"
 leftover_links=$(find "$PIN/links" -mindepth 1 2>/dev/null || true)
@@ -380,6 +392,7 @@ errors = []
 def check(cond, msg, rec=None):
     if not cond:
         errors.append(msg + ("\n      record: " + json.dumps(rec, sort_keys=True) if rec is not None else ""))
+    return cond
 def load(name):
     return [json.loads(l) for l in open(f"{S}/{name}.json") if l.strip()]
 def reqs(recs):
@@ -403,7 +416,9 @@ for line in out.splitlines():
     cum[1] += int(ln)
     if is_req.strip():
         at_request.append(tuple(cum))
-check(len(at_request) == 6, f"tshark saw {len(at_request)} requests on the connection, expected 6")
+if not check(len(at_request) == 6, f"tshark saw {len(at_request)} requests on the connection, expected 6"):
+    errors[-1] += "\n" + subprocess.run(["tshark", "-r", f"{S}/restart.pcapng", "-o", "tcp.analyze_sequence_numbers:FALSE"],
+                                        capture_output=True, text=True).stdout
 def ns(t):  # "2026-01-01T00:00:00.123456789Z" -> ns since the epoch
     return calendar.timegm(time.strptime(t[:19], "%Y-%m-%dT%H:%M:%S")) * 10**9 + int(t[20:-1])
 # Each process converts boot time to wall time with its own offset (a few us

@@ -55,6 +55,8 @@ TEST(FlowSweeper, EndsOnlyIdleFlows) {
   for (const auto& f : *ended) {
     EXPECT_EQ(f.reasons, FLOWS_REASON_FLOW_END);
     EXPECT_EQ(f.packets, f.src_port);
+    EXPECT_EQ(f.time, clock.BootToWall(clock.now_ns)) << "a flow end is an event of the sweep";
+    EXPECT_LT(f.last_seen, f.time);
     ports.push_back(f.src_port);
   }
   EXPECT_EQ(ports, (std::vector<std::uint16_t>{2, 3})) << "UDP idle 30s and TCP closed 4s ago";

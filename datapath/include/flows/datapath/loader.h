@@ -49,8 +49,8 @@ class Datapath {
   std::unique_ptr<Skeletons> skels_;
 };
 
-// Makes sure `path` exists on a BPF filesystem, mounting bpffs on
-// /sys/fs/bpf if the machine has none there.
+// Makes sure `path` exists on the BPF filesystem mounted at /sys/fs/bpf;
+// an error (with what to do) if there is none in this mount namespace.
 Status EnsureBpffsDir(const std::string& path);
 
 }  // namespace flows::datapath
