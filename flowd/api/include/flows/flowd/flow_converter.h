@@ -1,0 +1,70 @@
+// Turns a datapath Flow into Hubble's flow.Flow: addresses and ports, the
+// pods, services and DNS names behind each address, the observation point,
+// HTTP/DNS with request->response latency. Runs on the ingest thread, one
+// call per record, so it fills the proto in place and keeps no locks of
+// its own (the resolvers it calls may).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "flow/flow.pb.h"
+#include "flows/datapath/flow.h"
+#include "flows/flowd/dns_cache.h"
+#include "flows/flowd/l7_pairing.h"
+
+namespace flows::flowd {
+
+// Who is behind an address. Implemented over the endpoint registry (CNI,
+// Kubernetes, static files); returns false when the address is unknown.
+class IdentityResolver {
+ public:
+  virtual ~IdentityResolver() = default;
+  virtual bool ResolveEndpoint(const std::string& ip, flow::Endpoint* out) const = 0;
+  virtual bool ResolveService(const std::string& ip, flow::Service* out) const = 0;
+};
+
+// What an interface is to this node.
+enum class InterfaceRole : std::uint8_t { kUnknown, kPod, kNodeNic };
+class InterfaceDirectory {
+ public:
+  virtual ~InterfaceDirectory() = default;
+  virtual InterfaceRole Role(std::uint32_t ifindex) const = 0;
+  virtual std::string Name(std::uint32_t ifindex) const = 0;
+};
+
+// Cilium's event_type numbers, which Hubble clients filter on.
+inline constexpr int kEventTypeTrace = 4;
+inline constexpr int kEventTypeL7 = 129;
+inline constexpr int kTraceToEndpoint = 0;
+inline constexpr int kTraceFromEndpoint = 5;
+inline constexpr int kTraceFromNetwork = 10;
+inline constexpr int kTraceToNetwork = 11;
+
+class FlowConverter {
+ public:
+  FlowConverter(std::string node_name, const IdentityResolver& identities, const InterfaceDirectory& interfaces,
+                DnsCache& dns_cache)
+      : node_name_(std::move(node_name)), identities_(identities), interfaces_(interfaces), dns_(dns_cache) {}
+
+  void Convert(const datapath::Flow& in, flow::Flow* out);
+  std::uint64_t unpaired_requests_forgotten() const { return pairing_.forgotten(); }
+
+ private:
+  void FillEndpoints(const datapath::Flow& in, flow::Flow* out);
+  void FillL4(const datapath::Flow& in, flow::Flow* out);
+  void FillL7(const datapath::Flow& in, flow::Flow* out);
+  void FillObservationPoint(const datapath::Flow& in, flow::Flow* out);
+
+  std::string node_name_;
+  const IdentityResolver& identities_;
+  const InterfaceDirectory& interfaces_;
+  DnsCache& dns_;
+  L7Pairing pairing_;
+};
+
+// Helpers shared with the metrics and the CLI formats.
+void SetTimestamp(std::chrono::system_clock::time_point t, google::protobuf::Timestamp* out);
+std::string MacString(const std::array<std::uint8_t, 6>& mac);
+
+}  // namespace flows::flowd

@@ -1,0 +1,52 @@
+// Request/response pairing for latency: an HTTP response is matched to the
+// oldest unanswered request of its connection (HTTP/1.x answers in order),
+// a DNS response to the query with the same id on the same 5-tuple. Keys
+// include the interface, because a packet between two local pods is seen
+// on both pods' veths. Bounded: old requests are forgotten (counted).
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <unordered_map>
+
+#include "flows/datapath/flow.h"
+
+namespace flows::flowd {
+
+class L7Pairing {
+ public:
+  struct Options {
+    std::size_t max_pending = 65536;  // unanswered requests kept
+    std::size_t max_per_connection = 16;
+  };
+  L7Pairing() : L7Pairing(Options{}) {}
+  explicit L7Pairing(Options options) : options_(options) {}
+
+  // For a request: remembers it, returns nullopt. For a response: the time
+  // since its request, if that request was seen.
+  std::optional<std::chrono::nanoseconds> Observe(const datapath::Flow& flow);
+  std::uint64_t forgotten() const { return forgotten_; }
+
+ private:
+  // ifindex, protocol, client ip+port, server ip+port, DNS id (0 for HTTP).
+  struct Key {
+    std::array<std::uint8_t, 44> bytes{};
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const;
+  };
+  static Key MakeKey(const datapath::Flow& f, bool client_is_source, std::uint16_t dns_id);
+  void Remember(const Key& key, std::chrono::system_clock::time_point t);
+
+  Options options_;
+  std::unordered_map<Key, std::deque<std::chrono::system_clock::time_point>, KeyHash> pending_;
+  std::deque<Key> order_;  // insertion order, for bounding pending_
+  std::size_t total_ = 0;
+  std::uint64_t forgotten_ = 0;
+};
+
+}  // namespace flows::flowd

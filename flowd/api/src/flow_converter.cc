@@ -1,0 +1,206 @@
+#include "flows/flowd/flow_converter.h"
+
+#include <netinet/in.h>
+
+#include <cstdio>
+
+#include "flow_record.h"
+#include "flows/datapath/dns_parser.h"
+
+namespace flows::flowd {
+namespace {
+
+using datapath::Direction;
+
+void FillTcpFlags(std::uint8_t bits, flow::TCPFlags* f) {
+  f->set_fin(bits & FLOWS_TCP_FIN);
+  f->set_syn(bits & FLOWS_TCP_SYN);
+  f->set_rst(bits & FLOWS_TCP_RST);
+  f->set_psh(bits & FLOWS_TCP_PSH);
+  f->set_ack(bits & FLOWS_TCP_ACK);
+  f->set_urg(bits & FLOWS_TCP_URG);
+  f->set_ece(bits & FLOWS_TCP_ECE);
+  f->set_cwr(bits & FLOWS_TCP_CWR);
+}
+
+void AddReasons(datapath::Reasons r, flow::FlowStats* st) {
+  static constexpr std::pair<std::uint16_t, const char*> kNames[] = {
+      {FLOWS_REASON_NEW_FLOW, "new_flow"}, {FLOWS_REASON_TCP_SYN, "tcp_syn"},
+      {FLOWS_REASON_TCP_SYNACK, "tcp_synack"}, {FLOWS_REASON_TCP_FIN, "tcp_fin"},
+      {FLOWS_REASON_TCP_RST, "tcp_rst"}, {FLOWS_REASON_L7, "l7"}, {FLOWS_REASON_STATS, "stats"},
+      {FLOWS_REASON_FLOW_END, "flow_end"}, {FLOWS_REASON_PACKET, "packet"}};
+  for (const auto& [bit, name] : kNames)
+    if (r & bit) st->add_reasons(name);
+}
+
+// Whether this packet travels server -> client, when we can tell.
+std::optional<bool> IsReply(const datapath::Flow& f) {
+  if (f.http) return f.http->response;
+  if (f.dns) return f.dns->response;
+  if (f.l4_proto == IPPROTO_TCP) {
+    if (f.reasons & FLOWS_REASON_TCP_SYNACK) return true;
+    if (f.reasons & FLOWS_REASON_TCP_SYN) return false;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+void SetTimestamp(std::chrono::system_clock::time_point t, google::protobuf::Timestamp* out) {
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  out->set_seconds(ns / 1'000'000'000);
+  out->set_nanos(static_cast<std::int32_t>(ns % 1'000'000'000));
+}
+
+std::string MacString(const std::array<std::uint8_t, 6>& m) {
+  char buf[18];
+  std::snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+  return buf;
+}
+
+void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out) {
+  SetTimestamp(in.time, out->mutable_time());
+  out->set_verdict(flow::FORWARDED);  // observed passing; drops are not ours to see
+  out->set_node_name(node_name_);
+  if (in.src_mac != std::array<std::uint8_t, 6>{}) {
+    out->mutable_ethernet()->set_source(MacString(in.src_mac));
+    out->mutable_ethernet()->set_destination(MacString(in.dst_mac));
+  }
+  auto* ip = out->mutable_ip();
+  const std::string src = in.src.ToString(), dst = in.dst.ToString();
+  ip->set_source(src);
+  ip->set_destination(dst);
+  ip->set_ipversion(in.src.version == 6 ? flow::IPv6 : flow::IPv4);
+  FillL4(in, out);
+  FillEndpoints(in, out);
+  FillObservationPoint(in, out);
+  FillL7(in, out);
+  if (auto reply = IsReply(in)) out->mutable_is_reply()->set_value(*reply);
+
+  auto* st = out->mutable_flow_stats();
+  st->set_packets(in.packets);
+  st->set_bytes(in.bytes);
+  SetTimestamp(in.first_seen, st->mutable_first_seen());
+  SetTimestamp(in.last_seen, st->mutable_last_seen());
+  AddReasons(in.reasons, st);
+}
+
+void FlowConverter::FillL4(const datapath::Flow& in, flow::Flow* out) {
+  auto* l4 = out->mutable_l4();
+  switch (in.l4_proto) {
+    case IPPROTO_TCP: {
+      auto* tcp = l4->mutable_tcp();
+      tcp->set_source_port(in.src_port);
+      tcp->set_destination_port(in.dst_port);
+      FillTcpFlags(in.tcp_flags ? in.tcp_flags : in.tcp_flags_seen, tcp->mutable_flags());
+      break;
+    }
+    case IPPROTO_UDP:
+      l4->mutable_udp()->set_source_port(in.src_port);
+      l4->mutable_udp()->set_destination_port(in.dst_port);
+      break;
+    case IPPROTO_SCTP:
+      l4->mutable_sctp()->set_source_port(in.src_port);
+      l4->mutable_sctp()->set_destination_port(in.dst_port);
+      break;
+    case IPPROTO_ICMP:
+      l4->mutable_icmpv4()->set_type(in.icmp_type);
+      l4->mutable_icmpv4()->set_code(in.icmp_code);
+      break;
+    case IPPROTO_ICMPV6:
+      l4->mutable_icmpv6()->set_type(in.icmp_type);
+      l4->mutable_icmpv6()->set_code(in.icmp_code);
+      break;
+    default:
+      out->clear_l4();
+  }
+}
+
+void FlowConverter::FillEndpoints(const datapath::Flow& in, flow::Flow* out) {
+  const std::string& src = out->ip().source();
+  const std::string& dst = out->ip().destination();
+  identities_.ResolveEndpoint(src, out->mutable_source());
+  identities_.ResolveEndpoint(dst, out->mutable_destination());
+  flow::Service svc;
+  if (identities_.ResolveService(src, &svc)) *out->mutable_source_service() = svc;
+  if (identities_.ResolveService(dst, &svc)) *out->mutable_destination_service() = svc;
+  const auto now = DnsCache::Clock::now();
+  for (auto& n : dns_.Names(src, now)) out->add_source_names(std::move(n));
+  for (auto& n : dns_.Names(dst, now)) out->add_destination_names(std::move(n));
+}
+
+void FlowConverter::FillObservationPoint(const datapath::Flow& in, flow::Flow* out) {
+  auto* iface = out->mutable_interface();
+  iface->set_index(in.ifindex);
+  iface->set_name(interfaces_.Name(in.ifindex));
+  // The host side of a pod veth: packets it receives left the pod (pod
+  // egress); packets it sends enter the pod (pod ingress). On the node
+  // NIC, ingress is from the network and egress to it.
+  const bool from_wire = in.direction == Direction::kIngress;
+  int sub_type;
+  if (interfaces_.Role(in.ifindex) == InterfaceRole::kNodeNic) {
+    out->set_traffic_direction(from_wire ? flow::INGRESS : flow::EGRESS);
+    sub_type = from_wire ? kTraceFromNetwork : kTraceToNetwork;
+  } else {
+    out->set_traffic_direction(from_wire ? flow::EGRESS : flow::INGRESS);
+    sub_type = from_wire ? kTraceFromEndpoint : kTraceToEndpoint;
+  }
+  auto* ev = out->mutable_event_type();
+  if (in.http || in.dns) {
+    ev->set_type(kEventTypeL7);
+  } else {
+    ev->set_type(kEventTypeTrace);
+    ev->set_sub_type(sub_type);
+  }
+}
+
+void FlowConverter::FillL7(const datapath::Flow& in, flow::Flow* out) {
+  if (!in.http && !in.dns) {
+    out->set_type(flow::L3_L4);
+    return;
+  }
+  out->set_type(flow::L7);
+  auto* l7 = out->mutable_l7();
+  const auto latency = pairing_.Observe(in);
+  if (latency) l7->set_latency_ns(static_cast<std::uint64_t>(latency->count()));
+  if (in.http) {
+    const auto& h = *in.http;
+    l7->set_type(h.response ? flow::RESPONSE : flow::REQUEST);
+    auto* http = l7->mutable_http();
+    http->set_protocol(h.version);
+    if (h.response) {
+      http->set_code(h.status);
+    } else {
+      http->set_method(h.method);
+      // Hubble reports the full URL; the Host header names the authority.
+      const std::string host = h.host.empty() ? out->ip().destination() : h.host;
+      http->set_url(h.url.rfind("http://", 0) == 0 ? h.url : "http://" + host + h.url);
+      if (!h.host.empty()) {
+        auto* hdr = http->add_headers();
+        hdr->set_key("Host");
+        hdr->set_value(h.host);
+      }
+    }
+    return;
+  }
+  const auto& d = *in.dns;
+  l7->set_type(d.response ? flow::RESPONSE : flow::REQUEST);
+  auto* dns = l7->mutable_dns();
+  dns->set_query(d.query);
+  dns->set_observation_source("flows");
+  dns->set_rcode(d.rcode);
+  dns->add_qtypes(datapath::DnsTypeName(d.qtype));
+  std::uint32_t min_ttl = 0;
+  bool any_ttl = false;
+  for (const auto& a : d.answers) {
+    dns->add_rrtypes(datapath::DnsTypeName(a.type));
+    if (a.type == 1 || a.type == 28) dns->add_ips(a.data);
+    if (a.type == 5) dns->add_cnames(a.data);
+    min_ttl = any_ttl ? std::min(min_ttl, a.ttl) : a.ttl;
+    any_ttl = true;
+  }
+  dns->set_ttl(min_ttl);
+  if (d.response) dns_.Learn(d, DnsCache::Clock::now());
+}
+
+}  // namespace flows::flowd

@@ -1,0 +1,84 @@
+#include "flows/flowd/l7_pairing.h"
+
+#include <cstring>
+#include <string_view>
+
+namespace flows::flowd {
+
+std::size_t L7Pairing::KeyHash::operator()(const Key& k) const {
+  return std::hash<std::string_view>{}(
+      std::string_view(reinterpret_cast<const char*>(k.bytes.data()), k.bytes.size()));
+}
+
+L7Pairing::Key L7Pairing::MakeKey(const datapath::Flow& f, bool client_is_source, std::uint16_t dns_id) {
+  Key k;
+  auto* p = k.bytes.data();
+  const auto& client = client_is_source ? f.src : f.dst;
+  const auto& server = client_is_source ? f.dst : f.src;
+  const std::uint16_t cport = client_is_source ? f.src_port : f.dst_port;
+  const std::uint16_t sport = client_is_source ? f.dst_port : f.src_port;
+  std::memcpy(p, &f.ifindex, 4);
+  p[4] = f.l4_proto;
+  std::memcpy(p + 5, client.bytes.data(), 16);
+  std::memcpy(p + 21, server.bytes.data(), 16);
+  std::memcpy(p + 37, &cport, 2);
+  std::memcpy(p + 39, &sport, 2);
+  std::memcpy(p + 41, &dns_id, 2);
+  return k;
+}
+
+void L7Pairing::Remember(const Key& key, std::chrono::system_clock::time_point t) {
+  auto& q = pending_[key];
+  if (q.size() >= options_.max_per_connection) {
+    q.pop_front();
+    --total_;
+    ++forgotten_;
+  }
+  q.push_back(t);
+  ++total_;
+  order_.push_back(key);
+  // Bound the whole table: forget the oldest requests first.
+  while (total_ > options_.max_pending && !order_.empty()) {
+    auto it = pending_.find(order_.front());
+    order_.pop_front();
+    if (it == pending_.end() || it->second.empty()) continue;
+    it->second.pop_front();
+    --total_;
+    ++forgotten_;
+    if (it->second.empty()) pending_.erase(it);
+  }
+  // order_ may hold keys already answered; keep it from growing unbounded.
+  if (order_.size() > 4 * options_.max_pending + 1024) {
+    std::deque<Key> live;
+    for (const auto& k : order_)
+      if (pending_.count(k)) live.push_back(k);
+    order_.swap(live);
+  }
+}
+
+std::optional<std::chrono::nanoseconds> L7Pairing::Observe(const datapath::Flow& f) {
+  bool response;
+  std::uint16_t id = 0;
+  if (f.http) {
+    response = f.http->response;
+  } else if (f.dns) {
+    response = f.dns->response;
+    id = f.dns->id;
+  } else {
+    return std::nullopt;
+  }
+  if (!response) {
+    Remember(MakeKey(f, /*client_is_source=*/true, id), f.time);
+    return std::nullopt;
+  }
+  auto it = pending_.find(MakeKey(f, /*client_is_source=*/false, id));
+  if (it == pending_.end() || it->second.empty()) return std::nullopt;
+  const auto requested = it->second.front();
+  it->second.pop_front();
+  --total_;
+  if (it->second.empty()) pending_.erase(it);
+  if (f.time < requested) return std::chrono::nanoseconds(0);
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(f.time - requested);
+}
+
+}  // namespace flows::flowd

@@ -1,0 +1,245 @@
+// A datapath flow becomes the flow.Flow a Hubble user expects: pods,
+// services, DNS names, direction relative to the pod, L7 with latency.
+#include "flows/flowd/flow_converter.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+
+#include <map>
+
+#include "flow_record.h"
+
+namespace flows::flowd {
+namespace {
+
+using namespace std::chrono_literals;
+
+class MapResolver final : public IdentityResolver {
+ public:
+  std::map<std::string, flow::Endpoint> endpoints;
+  std::map<std::string, flow::Service> services;
+  bool ResolveEndpoint(const std::string& ip, flow::Endpoint* out) const override {
+    auto it = endpoints.find(ip);
+    if (it == endpoints.end()) return false;
+    *out = it->second;
+    return true;
+  }
+  bool ResolveService(const std::string& ip, flow::Service* out) const override {
+    auto it = services.find(ip);
+    if (it == services.end()) return false;
+    *out = it->second;
+    return true;
+  }
+};
+
+class FakeInterfaces final : public InterfaceDirectory {
+ public:
+  InterfaceRole Role(std::uint32_t ifindex) const override {
+    return ifindex == 2 ? InterfaceRole::kNodeNic : InterfaceRole::kPod;
+  }
+  std::string Name(std::uint32_t ifindex) const override { return ifindex == 2 ? "eth0" : "veth" + std::to_string(ifindex); }
+};
+
+datapath::IpAddress V4(const char* text) {
+  datapath::IpAddress a;
+  a.version = 4;
+  inet_pton(AF_INET, text, a.bytes.data());
+  return a;
+}
+
+datapath::Flow TcpFlow(std::uint32_t ifindex, datapath::Direction dir) {
+  datapath::Flow f;
+  f.time = std::chrono::system_clock::time_point(1'700'000'000s + 5ms);
+  f.first_seen = f.time - 1s;
+  f.last_seen = f.time;
+  f.ifindex = ifindex;
+  f.direction = dir;
+  f.src = V4("10.244.1.10");
+  f.dst = V4("10.244.1.20");
+  f.l4_proto = IPPROTO_TCP;
+  f.src_port = 46866;
+  f.dst_port = 3550;
+  f.tcp_flags = FLOWS_TCP_SYN;
+  f.reasons = FLOWS_REASON_NEW_FLOW | FLOWS_REASON_TCP_SYN;
+  f.packets = 1;
+  f.bytes = 74;
+  f.src_mac = {2, 0, 0, 0, 0, 1};
+  f.dst_mac = {2, 0, 0, 0, 0, 2};
+  return f;
+}
+
+class ConverterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    flow::Endpoint frontend;
+    frontend.set_namespace_("demo-app");
+    frontend.set_pod_name("frontend-7d4b9c-x2x1z");
+    frontend.add_labels("k8s:app=frontend");
+    auto* w = frontend.add_workloads();
+    w->set_name("frontend");
+    w->set_kind("Deployment");
+    resolver_.endpoints["10.244.1.10"] = frontend;
+    flow::Endpoint catalog;
+    catalog.set_namespace_("demo-app");
+    catalog.set_pod_name("productcatalog-0");
+    resolver_.endpoints["10.244.1.20"] = catalog;
+    flow::Service svc;
+    svc.set_name("productcatalog");
+    svc.set_namespace_("demo-app");
+    resolver_.services["10.244.1.20"] = svc;
+  }
+  flow::Flow Convert(const datapath::Flow& f) {
+    flow::Flow out;
+    converter_.Convert(f, &out);
+    return out;
+  }
+
+  MapResolver resolver_;
+  FakeInterfaces interfaces_;
+  DnsCache dns_;
+  FlowConverter converter_{"node-1", resolver_, interfaces_, dns_};
+};
+
+TEST_F(ConverterTest, TcpSynFromAPod) {
+  const auto out = Convert(TcpFlow(7, datapath::Direction::kIngress));
+  EXPECT_EQ(out.time().seconds(), 1'700'000'000);
+  EXPECT_EQ(out.time().nanos(), 5'000'000);
+  EXPECT_EQ(out.verdict(), flow::FORWARDED);
+  EXPECT_EQ(out.type(), flow::L3_L4);
+  EXPECT_EQ(out.node_name(), "node-1");
+  EXPECT_EQ(out.ip().source(), "10.244.1.10");
+  EXPECT_EQ(out.ip().destination(), "10.244.1.20");
+  EXPECT_EQ(out.ip().ipversion(), flow::IPv4);
+  EXPECT_EQ(out.ethernet().source(), "02:00:00:00:00:01");
+  EXPECT_EQ(out.l4().tcp().source_port(), 46866u);
+  EXPECT_EQ(out.l4().tcp().destination_port(), 3550u);
+  EXPECT_TRUE(out.l4().tcp().flags().syn());
+  EXPECT_FALSE(out.l4().tcp().flags().ack());
+  EXPECT_EQ(out.source().namespace_(), "demo-app");
+  EXPECT_EQ(out.source().pod_name(), "frontend-7d4b9c-x2x1z");
+  ASSERT_EQ(out.source().workloads_size(), 1);
+  EXPECT_EQ(out.source().workloads(0).kind(), "Deployment");
+  EXPECT_EQ(out.destination().pod_name(), "productcatalog-0");
+  EXPECT_EQ(out.destination_service().name(), "productcatalog");
+  EXPECT_FALSE(out.has_source_service());
+  // Host side of the pod's veth, ingress: the packet left the pod.
+  EXPECT_EQ(out.traffic_direction(), flow::EGRESS);
+  EXPECT_EQ(out.event_type().type(), kEventTypeTrace);
+  EXPECT_EQ(out.event_type().sub_type(), kTraceFromEndpoint);
+  EXPECT_EQ(out.interface().name(), "veth7");
+  ASSERT_TRUE(out.has_is_reply());
+  EXPECT_FALSE(out.is_reply().value());
+  EXPECT_EQ(out.flow_stats().packets(), 1u);
+  EXPECT_EQ(out.flow_stats().bytes(), 74u);
+  EXPECT_EQ(std::vector<std::string>(out.flow_stats().reasons().begin(), out.flow_stats().reasons().end()),
+            (std::vector<std::string>{"new_flow", "tcp_syn"}));
+}
+
+TEST_F(ConverterTest, DirectionIsRelativeToThePodOrTheNetwork) {
+  EXPECT_EQ(Convert(TcpFlow(7, datapath::Direction::kEgress)).traffic_direction(), flow::INGRESS);
+  EXPECT_EQ(Convert(TcpFlow(7, datapath::Direction::kEgress)).event_type().sub_type(), kTraceToEndpoint);
+  EXPECT_EQ(Convert(TcpFlow(2, datapath::Direction::kIngress)).traffic_direction(), flow::INGRESS);
+  EXPECT_EQ(Convert(TcpFlow(2, datapath::Direction::kIngress)).event_type().sub_type(), kTraceFromNetwork);
+  EXPECT_EQ(Convert(TcpFlow(2, datapath::Direction::kEgress)).event_type().sub_type(), kTraceToNetwork);
+}
+
+TEST_F(ConverterTest, HttpRequestAndResponseWithLatency) {
+  auto req = TcpFlow(7, datapath::Direction::kIngress);
+  req.reasons = FLOWS_REASON_L7;
+  req.http = datapath::HttpMessage{false, "GET", "/products", "productcatalog:3550", "HTTP/1.1", 0};
+  const auto r = Convert(req);
+  EXPECT_EQ(r.type(), flow::L7);
+  EXPECT_EQ(r.event_type().type(), kEventTypeL7);
+  EXPECT_EQ(r.l7().type(), flow::REQUEST);
+  EXPECT_EQ(r.l7().http().method(), "GET");
+  EXPECT_EQ(r.l7().http().url(), "http://productcatalog:3550/products");
+  EXPECT_EQ(r.l7().http().protocol(), "HTTP/1.1");
+  EXPECT_EQ(r.l7().latency_ns(), 0u);
+
+  auto resp = TcpFlow(7, datapath::Direction::kEgress);
+  std::swap(resp.src, resp.dst);
+  std::swap(resp.src_port, resp.dst_port);
+  resp.time = req.time + 4ms;
+  resp.reasons = FLOWS_REASON_L7;
+  resp.http = datapath::HttpMessage{true, "", "", "", "HTTP/1.1", 404};
+  const auto s = Convert(resp);
+  EXPECT_EQ(s.l7().type(), flow::RESPONSE);
+  EXPECT_EQ(s.l7().http().code(), 404u);
+  EXPECT_EQ(s.l7().latency_ns(), 4'000'000u);
+  EXPECT_TRUE(s.is_reply().value());
+  // Answered once: a second response on the connection has no request.
+  EXPECT_EQ(Convert(resp).l7().latency_ns(), 0u);
+}
+
+TEST_F(ConverterTest, DnsResponseFillsTheRecordAndNamesLaterFlows) {
+  auto q = TcpFlow(7, datapath::Direction::kIngress);
+  q.l4_proto = IPPROTO_UDP;
+  q.dst = V4("10.244.1.53");
+  q.dst_port = 53;
+  q.dns = datapath::DnsMessage{0x1234, false, 0x0100, 0, 0, "productcatalog.demo-app.svc.cluster.local.", 1, {}, false};
+  EXPECT_EQ(Convert(q).l7().type(), flow::REQUEST);
+
+  auto a = q;
+  std::swap(a.src, a.dst);
+  std::swap(a.src_port, a.dst_port);
+  a.time += 1ms;
+  a.dns->response = true;
+  a.dns->answers = {{"productcatalog.demo-app.svc.cluster.local.", 1, 30, "10.244.1.20"}};
+  const auto r = Convert(a);
+  EXPECT_EQ(r.l7().dns().query(), "productcatalog.demo-app.svc.cluster.local.");
+  ASSERT_EQ(r.l7().dns().ips_size(), 1);
+  EXPECT_EQ(r.l7().dns().ips(0), "10.244.1.20");
+  EXPECT_EQ(r.l7().dns().ttl(), 30u);
+  EXPECT_EQ(r.l7().dns().rcode(), 0u);
+  EXPECT_EQ(r.l7().dns().qtypes(0), "A");
+  EXPECT_EQ(r.l7().dns().rrtypes(0), "A");
+  EXPECT_EQ(r.l7().latency_ns(), 1'000'000u);
+
+  const auto next = Convert(TcpFlow(7, datapath::Direction::kIngress));
+  ASSERT_EQ(next.destination_names_size(), 1);
+  EXPECT_EQ(next.destination_names(0), "productcatalog.demo-app.svc.cluster.local");
+  EXPECT_EQ(next.source_names_size(), 0);
+}
+
+TEST(DnsCache, ForgetsExpiredNamesAndStaysBounded) {
+  DnsCache cache({.max_ips = 2, .min_ttl = 1s, .max_ttl = 10s});
+  const auto t0 = DnsCache::Clock::now();
+  datapath::DnsMessage m{1, true, 0x8180, 0, 0, "a.example.", 1, {{"a.example.", 1, 5, "192.0.2.1"}}, false};
+  cache.Learn(m, t0);
+  EXPECT_EQ(cache.Names("192.0.2.1", t0 + 4s), std::vector<std::string>{"a.example"});
+  EXPECT_TRUE(cache.Names("192.0.2.1", t0 + 6s).empty());
+  m.rcode = 3;  // NXDOMAIN teaches nothing
+  m.answers[0].data = "192.0.2.9";
+  cache.Learn(m, t0);
+  EXPECT_TRUE(cache.Names("192.0.2.9", t0).empty());
+  m.rcode = 0;
+  for (const char* ip : {"192.0.2.2", "192.0.2.3", "192.0.2.4"}) {
+    m.answers[0].data = ip;
+    cache.Learn(m, t0);
+  }
+  EXPECT_EQ(cache.size(), 2u);
+}
+
+TEST(L7Pairing, PipelinedRequestsAnswerInOrderAndStayBounded) {
+  L7Pairing pairing({.max_pending = 3, .max_per_connection = 2});
+  auto req = TcpFlow(7, datapath::Direction::kIngress);
+  req.http = datapath::HttpMessage{false, "GET", "/", "", "HTTP/1.1", 0};
+  auto resp = req;
+  std::swap(resp.src, resp.dst);
+  std::swap(resp.src_port, resp.dst_port);
+  resp.http = datapath::HttpMessage{true, "", "", "", "HTTP/1.1", 200};
+  const auto t = req.time;
+  for (int i = 0; i < 3; ++i) {  // three pipelined requests, one too many per connection
+    req.time = t + std::chrono::milliseconds(i);
+    EXPECT_FALSE(pairing.Observe(req).has_value());
+  }
+  EXPECT_EQ(pairing.forgotten(), 1u);
+  resp.time = t + 10ms;
+  EXPECT_EQ(pairing.Observe(resp), std::chrono::nanoseconds(9ms)) << "oldest remembered request first";
+  EXPECT_EQ(pairing.Observe(resp), std::chrono::nanoseconds(8ms));
+  EXPECT_FALSE(pairing.Observe(resp).has_value());
+}
+
+}  // namespace
+}  // namespace flows::flowd
