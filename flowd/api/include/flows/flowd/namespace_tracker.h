@@ -1,0 +1,29 @@
+// Namespaces that had flows recently (GetNamespaces answers "the last
+// hour"). Updated on the ingest path: a hash lookup per side per flow.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "flow/flow.pb.h"
+
+namespace flows::flowd {
+
+class NamespaceTracker {
+ public:
+  using Clock = std::chrono::steady_clock;
+  explicit NamespaceTracker(std::chrono::seconds window = std::chrono::hours(1)) : window_(window) {}
+
+  void Observe(const flow::Flow& flow, Clock::time_point now);
+  std::vector<std::string> Recent(Clock::time_point now) const;  // sorted
+
+ private:
+  std::chrono::seconds window_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Clock::time_point> last_seen_;
+};
+
+}  // namespace flows::flowd
