@@ -2,7 +2,6 @@
 
 #include <netinet/in.h>
 
-#include <cstdio>
 
 #include "flow_record.h"
 #include "flows/datapath/dns_parser.h"
@@ -53,9 +52,13 @@ void SetTimestamp(std::chrono::system_clock::time_point t, google::protobuf::Tim
 }
 
 std::string MacString(const std::array<std::uint8_t, 6>& m) {
-  char buf[18];
-  std::snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-  return buf;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s(17, ':');
+  for (int i = 0; i < 6; ++i) {
+    s[i * 3] = kHex[m[i] >> 4];
+    s[i * 3 + 1] = kHex[m[i] & 0xf];
+  }
+  return s;
 }
 
 void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out) {

@@ -27,33 +27,41 @@ L7Pairing::Key L7Pairing::MakeKey(const datapath::Flow& f, bool client_is_source
   return k;
 }
 
+void L7Pairing::EvictOldestConnection() {
+  while (!order_.empty()) {
+    auto [key, gen] = order_.front();
+    order_.pop_front();
+    auto it = pending_.find(key);
+    if (it == pending_.end() || it->second.generation != gen) continue;  // stale
+    forgotten_ += it->second.requests.size();
+    pending_.erase(it);
+    return;
+  }
+}
+
 void L7Pairing::Remember(const Key& key, std::chrono::system_clock::time_point t) {
-  auto& q = pending_[key];
+  auto it = pending_.find(key);
+  if (it == pending_.end()) {
+    if (pending_.size() >= options_.max_connections) EvictOldestConnection();
+    it = pending_.emplace(key, Pending{{}, next_generation_}).first;
+    order_.emplace_back(key, next_generation_++);
+    // Stale entries pile up as connections are answered; drop them once
+    // they outnumber live ones (amortised O(1): live <= max_connections).
+    if (order_.size() > 2 * options_.max_connections + 1024) {
+      std::deque<std::pair<Key, std::uint64_t>> live;
+      for (const auto& e : order_) {
+        auto p = pending_.find(e.first);
+        if (p != pending_.end() && p->second.generation == e.second) live.push_back(e);
+      }
+      order_.swap(live);
+    }
+  }
+  auto& q = it->second.requests;
   if (q.size() >= options_.max_per_connection) {
     q.pop_front();
-    --total_;
     ++forgotten_;
   }
   q.push_back(t);
-  ++total_;
-  order_.push_back(key);
-  // Bound the whole table: forget the oldest requests first.
-  while (total_ > options_.max_pending && !order_.empty()) {
-    auto it = pending_.find(order_.front());
-    order_.pop_front();
-    if (it == pending_.end() || it->second.empty()) continue;
-    it->second.pop_front();
-    --total_;
-    ++forgotten_;
-    if (it->second.empty()) pending_.erase(it);
-  }
-  // order_ may hold keys already answered; keep it from growing unbounded.
-  if (order_.size() > 4 * options_.max_pending + 1024) {
-    std::deque<Key> live;
-    for (const auto& k : order_)
-      if (pending_.count(k)) live.push_back(k);
-    order_.swap(live);
-  }
 }
 
 std::optional<std::chrono::nanoseconds> L7Pairing::Observe(const datapath::Flow& f) {
@@ -72,11 +80,10 @@ std::optional<std::chrono::nanoseconds> L7Pairing::Observe(const datapath::Flow&
     return std::nullopt;
   }
   auto it = pending_.find(MakeKey(f, /*client_is_source=*/false, id));
-  if (it == pending_.end() || it->second.empty()) return std::nullopt;
-  const auto requested = it->second.front();
-  it->second.pop_front();
-  --total_;
-  if (it->second.empty()) pending_.erase(it);
+  if (it == pending_.end() || it->second.requests.empty()) return std::nullopt;
+  const auto requested = it->second.requests.front();
+  it->second.requests.pop_front();
+  if (it->second.requests.empty()) pending_.erase(it);
   if (f.time < requested) return std::chrono::nanoseconds(0);
   return std::chrono::duration_cast<std::chrono::nanoseconds>(f.time - requested);
 }

@@ -2,6 +2,8 @@
 
 #include <google/protobuf/util/field_mask_util.h>
 
+#include <thread>
+
 #include "flows/flowd/flow_filter_set.h"
 #include "flows/flowd/flow_follower.h"
 
@@ -22,15 +24,19 @@ class Sender {
 
   bool Flow(const flow::Flow& f) {
     res_.Clear();
+    res_.set_node_name(node_);
+    *res_.mutable_time() = f.time();
     if (mask_) {
       *res_.mutable_flow() = f;
       FieldMaskUtil::TrimMessage(*mask_, res_.mutable_flow());
-    } else {
-      *res_.mutable_flow() = f;
+      return w_->Write(res_);
     }
-    res_.set_node_name(node_);
-    *res_.mutable_time() = f.time();
-    return w_->Write(res_);
+    // Lend the stored flow to the response for the (synchronous) Write
+    // instead of copying it once per client; take it back before returning.
+    res_.unsafe_arena_set_allocated_flow(const_cast<flow::Flow*>(&f));
+    const bool ok = w_->Write(res_);
+    res_.unsafe_arena_release_flow();
+    return ok;
   }
 
   bool Lost(std::uint64_t n) {
@@ -126,6 +132,10 @@ grpc::Status ObserverService::GetFlows(grpc::ServerContext* ctx, const observer:
       if (!(ok = send.Flow(*s.flow))) break;
     }
     if (!ok) break;
+    // A partial batch means we caught up: let flows accumulate instead of
+    // being woken for every single one (ten followers woken per flow cost
+    // the ingest path more than the flows themselves).
+    if (b.flows.size() < kFollowBatch) std::this_thread::sleep_for(kFollowPace);
   }
   return grpc::Status::OK;
 }

@@ -222,7 +222,7 @@ TEST(DnsCache, ForgetsExpiredNamesAndStaysBounded) {
 }
 
 TEST(L7Pairing, PipelinedRequestsAnswerInOrderAndStayBounded) {
-  L7Pairing pairing({.max_pending = 3, .max_per_connection = 2});
+  L7Pairing pairing({.max_connections = 3, .max_per_connection = 2});
   auto req = TcpFlow(7, datapath::Direction::kIngress);
   req.http = datapath::HttpMessage{false, "GET", "/", "", "HTTP/1.1", 0};
   auto resp = req;
@@ -239,6 +239,24 @@ TEST(L7Pairing, PipelinedRequestsAnswerInOrderAndStayBounded) {
   EXPECT_EQ(pairing.Observe(resp), std::chrono::nanoseconds(9ms)) << "oldest remembered request first";
   EXPECT_EQ(pairing.Observe(resp), std::chrono::nanoseconds(8ms));
   EXPECT_FALSE(pairing.Observe(resp).has_value());
+}
+
+TEST(L7Pairing, ManyUnansweredConnectionsStayBoundedAndCheap) {
+  L7Pairing pairing({.max_connections = 100, .max_per_connection = 4});
+  auto req = TcpFlow(7, datapath::Direction::kIngress);
+  req.http = datapath::HttpMessage{false, "GET", "/", "", "HTTP/1.1", 0};
+  // A million requests over 1000 connections, never answered: must finish
+  // quickly (this once went quadratic) and forget all but the newest.
+  for (int i = 0; i < 1'000'000; ++i) {
+    req.src_port = static_cast<std::uint16_t>(1000 + i % 1000);
+    pairing.Observe(req);
+  }
+  EXPECT_EQ(pairing.forgotten(), 1'000'000u - 100) << "round-robin: each kept connection holds its newest request";
+  auto resp = req;
+  std::swap(resp.src, resp.dst);
+  std::swap(resp.src_port, resp.dst_port);
+  resp.http = datapath::HttpMessage{true, "", "", "", "HTTP/1.1", 200};
+  EXPECT_TRUE(pairing.Observe(resp).has_value()) << "the newest connection is remembered";
 }
 
 }  // namespace

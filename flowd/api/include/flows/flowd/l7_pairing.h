@@ -2,7 +2,9 @@
 // oldest unanswered request of its connection (HTTP/1.x answers in order),
 // a DNS response to the query with the same id on the same 5-tuple. Keys
 // include the interface, because a packet between two local pods is seen
-// on both pods' veths. Bounded: old requests are forgotten (counted).
+// on both pods' veths. Bounded: at most max_connections connections with
+// unanswered requests (the oldest connection is forgotten first) and
+// max_per_connection requests each; whatever is forgotten is counted.
 #pragma once
 
 #include <array>
@@ -19,7 +21,7 @@ namespace flows::flowd {
 class L7Pairing {
  public:
   struct Options {
-    std::size_t max_pending = 65536;  // unanswered requests kept
+    std::size_t max_connections = 65536;  // connections with unanswered requests
     std::size_t max_per_connection = 16;
   };
   L7Pairing() : L7Pairing(Options{}) {}
@@ -41,11 +43,18 @@ class L7Pairing {
   };
   static Key MakeKey(const datapath::Flow& f, bool client_is_source, std::uint16_t dns_id);
   void Remember(const Key& key, std::chrono::system_clock::time_point t);
+  void EvictOldestConnection();
 
+  struct Pending {
+    std::deque<std::chrono::system_clock::time_point> requests;
+    std::uint64_t generation = 0;  // which order_ entry is this key's live one
+  };
   Options options_;
-  std::unordered_map<Key, std::deque<std::chrono::system_clock::time_point>, KeyHash> pending_;
-  std::deque<Key> order_;  // insertion order, for bounding pending_
-  std::size_t total_ = 0;
+  std::unordered_map<Key, Pending, KeyHash> pending_;
+  // Keys in the order their Pending was created. An entry whose generation
+  // no longer matches is stale (answered, or created again later).
+  std::deque<std::pair<Key, std::uint64_t>> order_;
+  std::uint64_t next_generation_ = 0;
   std::uint64_t forgotten_ = 0;
 };
 

@@ -40,6 +40,9 @@ class ObserverService final : public observer::Observer::Service {
   // Follow-mode poll interval: how often a waiting stream checks for
   // cancellation and the until bound.
   static constexpr std::chrono::milliseconds kFollowPoll{200};
+  // After catching up, a follower waits this long before reading again:
+  // the latency a follow client sees, traded for batching.
+  static constexpr std::chrono::milliseconds kFollowPace{20};
 
  private:
   double FlowsRate();
