@@ -96,7 +96,7 @@ struct flows_key {
 
 /* Flow-table value. */
 struct flows_stats {
-	__u64 first_seen_ns; /* bpf_ktime_get_boot_ns() */
+	__u64 first_seen_ns; /* bpf_ktime_get_coarse_ns(): CLOCK_MONOTONIC, tick resolution */
 	__u64 last_seen_ns;
 	__u64 last_report_ns;
 	__u64 packets;
@@ -114,7 +114,7 @@ struct flows_record {
 	__u8 l7_kind;      /* enum flows_l7_kind */
 	__u8 tcp_flags;    /* flags of the packet that produced the record */
 	struct flows_key key;
-	__u64 ts_ns;       /* bpf_ktime_get_boot_ns() of that packet */
+	__u64 ts_ns;       /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) at emission */
 	struct flows_stats stats; /* flow counters including that packet */
 	__u32 pkt_len;     /* bytes of that packet, as the hook saw it */
 	__u16 l7_len;      /* payload bytes that follow */

@@ -23,7 +23,7 @@ static __always_inline __u64 ring_wakeup_flags(void)
 
 static __always_inline void fill_record(struct flows_record *r, const struct flows_packet *p,
 					const struct flows_stats *st, __u16 reasons,
-					__u8 l7_kind, __u64 now, __u32 pkt_len)
+					__u8 l7_kind, __u32 pkt_len)
 {
 	r->version = FLOWS_RECORD_VERSION;
 	r->size = sizeof(*r);
@@ -31,7 +31,7 @@ static __always_inline void fill_record(struct flows_record *r, const struct flo
 	r->l7_kind = l7_kind;
 	r->tcp_flags = p->tcp_flags;
 	r->key = p->key;
-	r->ts_ns = now;
+	r->ts_ns = bpf_ktime_get_ns(); /* precise: HTTP/DNS latency is computed from it */
 	r->stats = *st;
 	r->pkt_len = pkt_len;
 	r->l7_len = 0;
@@ -48,8 +48,7 @@ static __always_inline void fill_record(struct flows_record *r, const struct flo
 
 /* A record without payload: reserved in place, no copy. */
 static __always_inline void emit_record(struct flows_counters *cnt, const struct flows_packet *p,
-					const struct flows_stats *st, __u16 reasons,
-					__u64 now, __u32 pkt_len)
+					const struct flows_stats *st, __u16 reasons, __u32 pkt_len)
 {
 	struct flows_record *r = bpf_ringbuf_reserve(&flows_ring, sizeof(*r), 0);
 
@@ -57,7 +56,7 @@ static __always_inline void emit_record(struct flows_counters *cnt, const struct
 		count(cnt, FLOWS_CNT_RING_RESERVE_FAILED);
 		return;
 	}
-	fill_record(r, p, st, reasons, FLOWS_L7_NONE, now, pkt_len);
+	fill_record(r, p, st, reasons, FLOWS_L7_NONE, pkt_len);
 	bpf_ringbuf_submit(r, ring_wakeup_flags());
 	count(cnt, FLOWS_CNT_RECORDS);
 }
@@ -66,7 +65,7 @@ static __always_inline void emit_record(struct flows_counters *cnt, const struct
  * scratch (the payload length is only known at run time), then copied. */
 static __always_inline void emit_l7_record(flows_ctx_t *ctx, struct flows_counters *cnt,
 					   struct flows_packet *p, const struct flows_stats *st,
-					   __u16 reasons, __u8 l7_kind, __u64 now, __u32 pkt_len)
+					   __u16 reasons, __u8 l7_kind, __u32 pkt_len)
 {
 	__u32 zero = 0;
 	struct flows_l7_scratch *s = bpf_map_lookup_elem(&flows_scratch, &zero);
@@ -84,7 +83,7 @@ static __always_inline void emit_l7_record(flows_ctx_t *ctx, struct flows_counte
 		p->flags |= FLOWS_PKT_L7_TRUNCATED;
 		count(cnt, FLOWS_CNT_L7_TRUNCATED);
 	}
-	fill_record(&s->rec, p, st, reasons, l7_kind, now, pkt_len);
+	fill_record(&s->rec, p, st, reasons, l7_kind, pkt_len);
 	n = len;
 	/* clang knows n <= FLOWS_L7_WINDOW and would drop the check below; the
 	 * empty asm hides that, so the verifier sees the bound on this register. */

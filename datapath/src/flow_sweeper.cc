@@ -30,7 +30,7 @@ std::optional<flows_stats> BpfFlowTable::Remove(const flows_key& key) {
 Result<std::vector<Flow>> FlowSweeper::Sweep() {
   auto entries = table_.Snapshot();
   if (!entries) return entries.error();
-  const std::uint64_t now = clock_.BootNowNs();
+  const std::uint64_t now = clock_.KernelNowNs();
   std::vector<Flow> ended;
   for (const auto& [key, st] : *entries) {
     const bool closed = key.l4_proto == IPPROTO_TCP &&
@@ -42,7 +42,7 @@ Result<std::vector<Flow>> FlowSweeper::Sweep() {
       ended.push_back(decoder_.FromTableEntry(key, *final_stats, FLOWS_REASON_FLOW_END));
       // The end is an event of now (keeps the stream in time order); the
       // flow's last packet stays in last_seen.
-      ended.back().time = clock_.BootToWall(now);
+      ended.back().time = clock_.KernelToWall(now);
     }
   }
   return ended;

@@ -36,8 +36,8 @@ void FillKey(Flow& f, const flows_key& k) {
 }
 
 void FillStats(Flow& f, const flows_stats& s, const Clock& clock) {
-  f.first_seen = clock.BootToWall(s.first_seen_ns);
-  f.last_seen = clock.BootToWall(s.last_seen_ns);
+  f.first_seen = clock.KernelToWall(s.first_seen_ns);
+  f.last_seen = clock.KernelToWall(s.last_seen_ns);
   f.packets = s.packets;
   f.bytes = s.bytes;
   f.tcp_flags_seen = s.tcp_flags_seen;
@@ -80,7 +80,7 @@ Result<Flow> RecordDecoder::Decode(std::span<const std::uint8_t> bytes) const {
   }
 
   Flow f;
-  f.time = clock_.BootToWall(rec.ts_ns);
+  f.time = clock_.KernelToWall(rec.ts_ns);
   f.reasons = rec.reasons;
   FillKey(f, rec.key);
   FillStats(f, rec.stats, clock_);

@@ -55,7 +55,7 @@ TEST(FlowSweeper, EndsOnlyIdleFlows) {
   for (const auto& f : *ended) {
     EXPECT_EQ(f.reasons, FLOWS_REASON_FLOW_END);
     EXPECT_EQ(f.packets, f.src_port);
-    EXPECT_EQ(f.time, clock.BootToWall(clock.now_ns)) << "a flow end is an event of the sweep";
+    EXPECT_EQ(f.time, clock.KernelToWall(clock.now_ns)) << "a flow end is an event of the sweep";
     EXPECT_LT(f.last_seen, f.time);
     ports.push_back(f.src_port);
   }
