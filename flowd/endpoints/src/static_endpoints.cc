@@ -1,0 +1,97 @@
+#include "flows/flowd/static_endpoints.h"
+
+#include <nlohmann/json.hpp>
+
+#include "atomic_file.h"
+#include "flows/flowd/endpoint_json.h"
+#include "json_fields.h"
+
+namespace flows::flowd {
+namespace {
+
+using datapath::OkStatus;
+using nlohmann::json;
+
+constexpr std::size_t kMaxStaticFileBytes = 64u << 20;
+
+Result<StaticService> ServiceFromJson(const json& j, const std::string& where) {
+  if (!j.is_object()) return Error::Invalid(where + ": not a JSON object");
+  StaticService s;
+  Fields f(j, where);
+  f.String("namespace", s.service.namespace_);
+  f.String("name", s.service.name);
+  f.StringList("cluster_ips", s.service.cluster_ips);
+  f.StringList("backend_ips", s.backend_ips);
+  if (f.failed()) return f.error();
+  if (s.service.namespace_.empty() || s.service.name.empty())
+    return Error::Invalid(where + ": a service needs \"namespace\" and \"name\"");
+  for (const auto* list : {&s.service.cluster_ips, &s.backend_ips}) {
+    for (const std::string& ip : *list) {
+      if (!CanonicalIp(ip)) return Error::Invalid(where + ": not an IP address: " + ip);
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<StaticInventory> ParseStaticInventory(std::string_view json_text, const std::string& origin) {
+  const json doc = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Error::Invalid(origin + ": not valid JSON");
+  const json* endpoints = &doc;
+  const json* services = nullptr;
+  if (doc.is_object()) {
+    auto e = doc.find("endpoints");
+    auto s = doc.find("services");
+    if (e == doc.end() && s == doc.end())
+      return Error::Invalid(origin +
+                            ": expected a list of endpoints or {\"endpoints\": [...], \"services\": [...]}");
+    static const json kEmpty = json::array();
+    endpoints = e == doc.end() ? &kEmpty : &*e;
+    services = s == doc.end() ? nullptr : &*s;
+  }
+  if (!endpoints->is_array()) return Error::Invalid(origin + ": \"endpoints\" is not a list");
+  if (services && !services->is_array()) return Error::Invalid(origin + ": \"services\" is not a list");
+
+  StaticInventory inv;
+  for (std::size_t i = 0; i < endpoints->size(); ++i) {
+    const std::string where = "endpoints[" + std::to_string(i) + "]";
+    auto ep = EndpointFromJson((*endpoints)[i], where);
+    if (!ep) return Error::Invalid(origin + ": " + ep.error().message);
+    if (ep->pod_uid.empty() && (ep->namespace_.empty() || ep->pod_name.empty()) && ep->container_id.empty())
+      return Error::Invalid(origin + ": " + where + ": needs \"namespace\" and \"pod_name\" (or a pod_uid)");
+    ep->sources = static_cast<std::uint8_t>(EndpointSource::kStatic);
+    inv.endpoints.push_back(std::move(*ep));
+  }
+  for (std::size_t i = 0; services && i < services->size(); ++i) {
+    auto svc = ServiceFromJson((*services)[i], "services[" + std::to_string(i) + "]");
+    if (!svc) return Error::Invalid(origin + ": " + svc.error().message);
+    inv.services.push_back(std::move(*svc));
+  }
+  return inv;
+}
+
+Result<StaticInventory> LoadStaticFile(const std::string& path) {
+  auto text = ReadSmallFile(path, kMaxStaticFileBytes);
+  if (!text) return text.error();
+  return ParseStaticInventory(*text, path);
+}
+
+Status ApplyStatic(const StaticInventory& inv, EndpointRegistry& endpoints, ServiceRegistry& services) {
+  for (const Endpoint& ep : inv.endpoints) {
+    if (Status s = endpoints.Upsert(ep); !s) return s;
+  }
+  for (const StaticService& s : inv.services) {
+    if (Status st = services.Upsert(s.service); !st) return st;
+    if (!s.backend_ips.empty()) {
+      // One synthetic slice per Service carries its backends.
+      if (Status st = services.UpsertSlice(s.service.namespace_, "static:" + s.service.name, s.service.name,
+                                           s.backend_ips);
+          !st)
+        return st;
+    }
+  }
+  return OkStatus();
+}
+
+}  // namespace flows::flowd

@@ -1,0 +1,252 @@
+#include "flows/flowd/cni_plugin.h"
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+
+#include "real_plugin_results.h"
+
+namespace flows::flowd {
+namespace {
+
+using nlohmann::ordered_json;
+
+// Records what the plugin sends and answers as told.
+struct FakeFlowd {
+  std::vector<CniRequest> requests;
+  std::string socket;
+  std::chrono::milliseconds timeout{0};
+  datapath::Result<CniReply> answer = CniReply{true, true, true, ""};
+
+  CniPluginIo Io() {
+    CniPluginIo io;
+    io.send = [this](const std::string& s, const CniRequest& r, std::chrono::milliseconds t) {
+      socket = s;
+      timeout = t;
+      requests.push_back(r);
+      return answer;
+    };
+    io.is_bridge = [](const std::string& n) { return n == "cni-exp0"; };
+    io.ifindex = [](const std::string& n) { return n == "veth6a1ec340" ? 17u : 0u; };
+    return io;
+  }
+};
+
+CniEnv Env(std::string command) {
+  CniEnv env;
+  env.command = std::move(command);
+  env.container_id = "4f3a9c0d";
+  env.netns = "/var/run/netns/pod1";
+  env.ifname = "eth0";
+  env.args =
+      "IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=web-1;K8S_POD_INFRA_CONTAINER_ID=4f3a9c0d;"
+      "K8S_POD_UID=uid-1";
+  env.path = "/opt/cni/bin";
+  return env;
+}
+
+// The config a runtime hands the second plugin of a chain: its own entry
+// plus name, cniVersion and the first plugin's result as prevResult.
+std::string ChainedConfig(const char* prev, const char* version = "1.0.0") {
+  ordered_json c = {{"cniVersion", version},
+                    {"name", "podnet"},
+                    {"type", "flows-cni"},
+                    {"socket", "/run/test.sock"},
+                    {"timeoutMs", 500}};
+  if (prev) c["prevResult"] = ordered_json::parse(prev);
+  return c.dump();
+}
+
+ordered_json ErrorOf(const CniPluginOutcome& out) {
+  EXPECT_NE(out.exit_code, 0);
+  return ordered_json::parse(out.stdout_text);
+}
+
+TEST(CniPlugin, AddRegistersAndPassesThePrevResultThrough) {
+  FakeFlowd flowd;
+  auto out = RunCniPlugin(Env("ADD"), ChainedConfig(testing::kBridgeResult100), flowd.Io());
+  EXPECT_EQ(out.exit_code, 0);
+  // Same JSON object, same key order.
+  const auto printed = ordered_json::parse(out.stdout_text);
+  EXPECT_EQ(printed, ordered_json::parse(testing::kBridgeResult100));
+  EXPECT_EQ(printed.dump(), ordered_json::parse(testing::kBridgeResult100).dump());
+
+  ASSERT_EQ(flowd.requests.size(), 1u);
+  const CniRequest& r = flowd.requests[0];
+  EXPECT_EQ(r.op, CniOp::kAdd);
+  EXPECT_EQ(r.container_id, "4f3a9c0d");
+  EXPECT_EQ(r.netns, "/var/run/netns/pod1");
+  EXPECT_EQ(r.ifname, "eth0");
+  EXPECT_EQ(r.pod_namespace, "shop");
+  EXPECT_EQ(r.pod_name, "web-1");
+  EXPECT_EQ(r.pod_uid, "uid-1");
+  EXPECT_EQ(r.host_ifname, "veth6a1ec340");
+  EXPECT_EQ(r.host_ifindex, 17u);
+  EXPECT_EQ(r.ips, std::vector<std::string>{"10.77.0.2"});
+  EXPECT_EQ(flowd.socket, "/run/test.sock");
+  EXPECT_EQ(flowd.timeout.count(), 500);
+}
+
+TEST(CniPlugin, Add040) {
+  FakeFlowd flowd;
+  auto out = RunCniPlugin(Env("ADD"), ChainedConfig(testing::kBridgeResult040, "0.4.0"), flowd.Io());
+  EXPECT_EQ(out.exit_code, 0);
+  EXPECT_EQ(ordered_json::parse(out.stdout_text), ordered_json::parse(testing::kBridgeResult040));
+  ASSERT_EQ(flowd.requests.size(), 1u);
+  EXPECT_EQ(flowd.requests[0].host_ifname, "veth2905f1b5");
+}
+
+TEST(CniPlugin, AddFailsOpenWhenFlowdIsDownSlowOrRefuses) {
+  for (datapath::Result<CniReply> answer : {
+           datapath::Result<CniReply>(datapath::Error::System("connect /run/test.sock", ENOENT)),
+           datapath::Result<CniReply>(
+               datapath::Error{"wait for reply: flowd did not answer in time", ETIMEDOUT}),
+           datapath::Result<CniReply>(CniReply{false, false, false, "attach: No such device"}),
+       }) {
+    FakeFlowd flowd;
+    flowd.answer = answer;
+    auto out = RunCniPlugin(Env("ADD"), ChainedConfig(testing::kBridgeResult100), flowd.Io());
+    EXPECT_EQ(out.exit_code, 0);
+    EXPECT_EQ(ordered_json::parse(out.stdout_text), ordered_json::parse(testing::kBridgeResult100));
+    ASSERT_FALSE(out.log.empty());
+    EXPECT_NE(out.log.back().find("pod=shop/web-1"), std::string::npos) << out.log.back();
+  }
+}
+
+TEST(CniPlugin, AddWithoutHostInterfaceStillRegistersAddresses) {
+  FakeFlowd flowd;
+  auto out = RunCniPlugin(Env("ADD"), ChainedConfig(R"({"cniVersion": "1.0.0", "interfaces": [
+      {"name": "eth0", "sandbox": "/var/run/netns/pod1"}], "ips": [{"interface": 0, "address": "10.5.0.2/16"}]})"),
+                          flowd.Io());
+  EXPECT_EQ(out.exit_code, 0);
+  ASSERT_EQ(flowd.requests.size(), 1u);
+  EXPECT_EQ(flowd.requests[0].host_ifname, "");
+  EXPECT_EQ(flowd.requests[0].host_ifindex, 0u);
+  EXPECT_EQ(flowd.requests[0].ips, std::vector<std::string>{"10.5.0.2"});
+}
+
+TEST(CniPlugin, AddNeedsPrevResult) {
+  FakeFlowd flowd;
+  auto out = RunCniPlugin(Env("ADD"), ChainedConfig(nullptr), flowd.Io());
+  const auto err = ErrorOf(out);
+  EXPECT_EQ(err["code"], 7);
+  EXPECT_EQ(err["cniVersion"], "1.0.0");
+  EXPECT_EQ(err["msg"], "prevResult is required");
+  EXPECT_TRUE(err.contains("details"));
+  EXPECT_TRUE(flowd.requests.empty());
+}
+
+TEST(CniPlugin, CallerErrorsUseTheSpecCodes) {
+  struct Case {
+    std::string command;
+    std::string config;
+    std::function<void(CniEnv&)> env_change;
+    int code;
+  };
+  const std::string good = ChainedConfig(testing::kBridgeResult100);
+  const std::vector<Case> cases = {
+      {"ADD", "not json", nullptr, 6},
+      {"ADD", "", nullptr, 6},
+      {"ADD", "[]", nullptr, 6},
+      {"ADD", R"({"cniVersion": "1.1.0", "name": "n"})", nullptr, 1},
+      {"ADD", R"({"name": "n"})", nullptr, 1},
+      {"ADD", R"({"cniVersion": "1.0.0"})", nullptr, 7},
+      {"ADD", R"({"cniVersion": "1.0.0", "name": "n", "timeoutMs": -5})", nullptr, 7},
+      {"ADD", ChainedConfig(R"({"ips": [{"address": "banana"}]})"), nullptr, 7},
+      {"ADD", ChainedConfig("[]"), nullptr, 7},
+      {"ADD", good, [](CniEnv& e) { e.args = "K8S_POD_NAME=x;FOO=bar"; }, 4},
+      {"ADD", good, [](CniEnv& e) { e.args = "garbage"; }, 4},
+      {"ADD", good, [](CniEnv& e) { e.container_id.clear(); }, 4},
+      {"ADD", good, [](CniEnv& e) { e.container_id = "../etc"; }, 4},
+      {"ADD", good, [](CniEnv& e) { e.ifname.clear(); }, 4},
+      {"ADD", good, [](CniEnv& e) { e.netns.clear(); }, 4},
+      {"CHECK", good, [](CniEnv& e) { e.netns.clear(); }, 4},
+      {"GC", good, nullptr, 4},
+      {"", good, nullptr, 4},
+      {"CHECK", ChainedConfig(testing::kBridgeResult040, "0.3.1"), nullptr, 1},
+      {"CHECK", ChainedConfig(nullptr), nullptr, 7},
+  };
+  for (const Case& c : cases) {
+    FakeFlowd flowd;
+    CniEnv env = Env(c.command);
+    if (c.env_change) c.env_change(env);
+    auto out = RunCniPlugin(env, c.config, flowd.Io());
+    ASSERT_NE(out.exit_code, 0) << c.command << " " << c.config;
+    const auto err = ordered_json::parse(out.stdout_text);
+    EXPECT_EQ(err["code"], c.code) << c.command << " " << c.config << " -> " << out.stdout_text;
+    EXPECT_TRUE(err["msg"].is_string());
+    EXPECT_TRUE(err["cniVersion"].is_string());
+    EXPECT_TRUE(flowd.requests.empty());
+  }
+}
+
+TEST(CniPlugin, ErrorsReportTheConfigVersion) {
+  FakeFlowd flowd;
+  CniEnv env = Env("ADD");
+  env.args = "NOPE=1";
+  auto out = RunCniPlugin(env, ChainedConfig(testing::kBridgeResult040, "0.4.0"), flowd.Io());
+  EXPECT_EQ(ErrorOf(out)["cniVersion"], "0.4.0");
+}
+
+TEST(CniPlugin, DelTwiceSecondWithoutNetnsOrPrevResult) {
+  FakeFlowd flowd;
+  auto out = RunCniPlugin(Env("DEL"), ChainedConfig(testing::kBridgeResult100), flowd.Io());
+  EXPECT_EQ(out.exit_code, 0);
+  EXPECT_EQ(out.stdout_text, "");
+  CniEnv again = Env("DEL");
+  again.netns.clear();
+  flowd.answer = datapath::Error::System("connect", ECONNREFUSED);  // and flowd is gone by now
+  out = RunCniPlugin(again, ChainedConfig(nullptr), flowd.Io());
+  EXPECT_EQ(out.exit_code, 0);
+  EXPECT_EQ(out.stdout_text, "");
+  ASSERT_EQ(flowd.requests.size(), 2u);
+  EXPECT_EQ(flowd.requests[1].op, CniOp::kDel);
+  EXPECT_EQ(flowd.requests[1].container_id, "4f3a9c0d");
+  EXPECT_EQ(flowd.requests[1].netns, "");
+}
+
+TEST(CniPlugin, DelIgnoresABrokenPrevResult) {
+  FakeFlowd flowd;
+  auto out = RunCniPlugin(Env("DEL"), ChainedConfig("[1, 2]"), flowd.Io());
+  EXPECT_EQ(out.exit_code, 0);
+}
+
+TEST(CniPlugin, Check) {
+  FakeFlowd flowd;
+  auto out = RunCniPlugin(Env("CHECK"), ChainedConfig(testing::kBridgeResult100), flowd.Io());
+  EXPECT_EQ(out.exit_code, 0);
+  EXPECT_EQ(out.stdout_text, "");
+  ASSERT_EQ(flowd.requests.size(), 1u);
+  EXPECT_EQ(flowd.requests[0].op, CniOp::kCheck);
+
+  flowd.answer = CniReply{true, false, false, ""};  // flowd up, container unknown
+  out = RunCniPlugin(Env("CHECK"), ChainedConfig(testing::kBridgeResult100), flowd.Io());
+  EXPECT_EQ(ErrorOf(out)["code"], 100);
+
+  flowd.answer = datapath::Error::System("connect", ENOENT);  // flowd down: fail open
+  out = RunCniPlugin(Env("CHECK"), ChainedConfig(testing::kBridgeResult100), flowd.Io());
+  EXPECT_EQ(out.exit_code, 0);
+  EXPECT_FALSE(out.log.empty());
+}
+
+TEST(CniPlugin, Version) {
+  FakeFlowd flowd;
+  for (const char* in : {"", "{\"cniVersion\": \"1.0.0\"}", "garbage"}) {
+    auto out = RunCniPlugin(Env("VERSION"), in, flowd.Io());
+    EXPECT_EQ(out.exit_code, 0);
+    EXPECT_EQ(ordered_json::parse(out.stdout_text),
+              ordered_json::parse(
+                  R"({"cniVersion": "1.0.0", "supportedVersions": ["0.3.0", "0.3.1", "0.4.0", "1.0.0"]})"));
+  }
+}
+
+TEST(CniPlugin, LogFileComesFromTheConfig) {
+  FakeFlowd flowd;
+  ordered_json c = ordered_json::parse(ChainedConfig(testing::kBridgeResult100));
+  c["logFile"] = "/var/log/flows-cni.log";
+  auto out = RunCniPlugin(Env("ADD"), c.dump(), flowd.Io());
+  EXPECT_EQ(out.log_file, "/var/log/flows-cni.log");
+}
+
+}  // namespace
+}  // namespace flows::flowd
