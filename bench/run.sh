@@ -16,16 +16,16 @@ build=$(cd "$build" && pwd)
 tmp=$(mktemp -d /tmp/flows-bench.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-# CPU busy time of the whole machine (user nice system; softirq time is not
-# charged to any process, ours included, so it is left out) and the
-# hypervisor's steal, in clock ticks: what others used during our run is the
-# busy time minus our own (the `times` of our children).
-cpu_ticks() { awk '/^cpu /{print $2 + $3 + $4, $9}' /proc/stat; }
+# CPU busy time of the whole machine (user nice system irq softirq: a task's
+# system time includes the softirq work done on its behalf) and the
+# hypervisor's steal, in clock ticks. What other work used during our run is,
+# approximately, the busy time minus our own (the `times` of our children).
+cpu_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8, $9}' /proc/stat; }
 start=$(date +%s)
 loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
 ticks_start=$(cpu_ticks)
 # `make bench` builds first; run directly, build the two targets yourself.
-for bin in bench/datapath_bench datapath/flows-dump; do
+for bin in bench/datapath_bench bench/flowd_bench datapath/flows-dump; do
   [[ -x $build/$bin ]] || { echo "bench/run.sh: $build/$bin not built" >&2; exit 1; }
 done
 
@@ -162,3 +162,9 @@ open(readme, "w").write(text)
 print(table)
 EOF
 echo "bench/run.sh: $mode done in $(($(date +%s) - start)) s; results in $here/results/datapath.json" >&2
+
+# flowd: ingest, follow clients, memory with a full store.
+echo "flowd_bench ($mode)" >&2
+# Unpinned: the ten follow clients need the other core.
+"$build/bench/flowd_bench" "$mode" >"$tmp/flowd.json"
+python3 "$here/flowd_results.py" "$tmp/flowd.json" "$here/results" "$here/README.md"
