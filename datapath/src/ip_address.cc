@@ -2,6 +2,8 @@
 
 #include "flows/datapath/flow.h"
 
+#include "flow_record.h"
+
 namespace flows::datapath {
 
 std::string IpAddress::ToString() const {
@@ -12,6 +14,28 @@ std::string IpAddress::ToString() const {
     inet_ntop(AF_INET6, bytes.data(), buf, sizeof(buf));
   }
   return buf;
+}
+
+std::vector<std::string> ReasonNames(Reasons r) {
+  static constexpr std::pair<std::uint16_t, const char*> kNames[] = {
+      {FLOWS_REASON_NEW_FLOW, "new_flow"}, {FLOWS_REASON_TCP_SYN, "tcp_syn"},
+      {FLOWS_REASON_TCP_SYNACK, "tcp_synack"}, {FLOWS_REASON_TCP_FIN, "tcp_fin"},
+      {FLOWS_REASON_TCP_RST, "tcp_rst"}, {FLOWS_REASON_L7, "l7"}, {FLOWS_REASON_STATS, "stats"},
+      {FLOWS_REASON_FLOW_END, "flow_end"}, {FLOWS_REASON_PACKET, "packet"}};
+  std::vector<std::string> out;
+  for (const auto& [bit, name] : kNames)
+    if (r & bit) out.emplace_back(name);
+  return out;
+}
+
+std::string MacString(const std::array<std::uint8_t, 6>& m) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string s(17, ':');
+  for (int i = 0; i < 6; ++i) {
+    s[i * 3] = kHex[m[i] >> 4];
+    s[i * 3 + 1] = kHex[m[i] & 0xf];
+  }
+  return s;
 }
 
 }  // namespace flows::datapath

@@ -24,12 +24,6 @@ std::string Rfc3339(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
-std::string Mac(const std::array<std::uint8_t, 6>& m) {
-  char buf[18];
-  std::snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-  return buf;
-}
-
 std::string Endpoint(const IpAddress& ip, std::uint16_t port, bool has_port) {
   std::string s = ip.version == 6 ? "[" + ip.ToString() + "]" : ip.ToString();
   return has_port ? s + ":" + std::to_string(port) : s;
@@ -65,18 +59,6 @@ std::string TcpFlagsString(std::uint8_t flags) {
   return out;
 }
 
-std::vector<std::string> ReasonNames(Reasons r) {
-  static constexpr std::pair<std::uint16_t, const char*> kNames[] = {
-      {FLOWS_REASON_NEW_FLOW, "new_flow"}, {FLOWS_REASON_TCP_SYN, "tcp_syn"},
-      {FLOWS_REASON_TCP_SYNACK, "tcp_synack"}, {FLOWS_REASON_TCP_FIN, "tcp_fin"},
-      {FLOWS_REASON_TCP_RST, "tcp_rst"}, {FLOWS_REASON_L7, "l7"}, {FLOWS_REASON_STATS, "stats"},
-      {FLOWS_REASON_FLOW_END, "flow_end"}, {FLOWS_REASON_PACKET, "packet"}};
-  std::vector<std::string> out;
-  for (const auto& [bit, name] : kNames)
-    if (r & bit) out.emplace_back(name);
-  return out;
-}
-
 nlohmann::json ToJson(const Flow& f, const std::string& ifname) {
   nlohmann::json j = {
       {"time", Rfc3339(f.time)},
@@ -102,8 +84,8 @@ nlohmann::json ToJson(const Flow& f, const std::string& ifname) {
   };
   // Flow-end records come from the flow table, which keeps no MACs.
   if (f.src_mac != std::array<std::uint8_t, 6>{} || f.dst_mac != std::array<std::uint8_t, 6>{}) {
-    j["src_mac"] = Mac(f.src_mac);
-    j["dst_mac"] = Mac(f.dst_mac);
+    j["src_mac"] = MacString(f.src_mac);
+    j["dst_mac"] = MacString(f.dst_mac);
   }
   if (f.vlan_id) j["vlan_id"] = f.vlan_id;
   if (f.inner_vlan_id) j["inner_vlan_id"] = f.inner_vlan_id;

@@ -15,7 +15,6 @@ namespace flows::datapath {
 
 std::string ProtocolName(std::uint8_t l4_proto);   // "TCP", "UDP", "ICMPv4", ..., "proto-47"
 std::string TcpFlagsString(std::uint8_t flags);     // "SYN|ACK"
-std::vector<std::string> ReasonNames(Reasons reasons);  // {"new_flow", "tcp_syn"}
 
 nlohmann::json ToJson(const Flow& flow, const std::string& ifname);
 std::string ToCompact(const Flow& flow, const std::string& ifname);

@@ -22,16 +22,6 @@ void FillTcpFlags(std::uint8_t bits, flow::TCPFlags* f) {
   f->set_cwr(bits & FLOWS_TCP_CWR);
 }
 
-void AddReasons(datapath::Reasons r, flow::FlowStats* st) {
-  static constexpr std::pair<std::uint16_t, const char*> kNames[] = {
-      {FLOWS_REASON_NEW_FLOW, "new_flow"}, {FLOWS_REASON_TCP_SYN, "tcp_syn"},
-      {FLOWS_REASON_TCP_SYNACK, "tcp_synack"}, {FLOWS_REASON_TCP_FIN, "tcp_fin"},
-      {FLOWS_REASON_TCP_RST, "tcp_rst"}, {FLOWS_REASON_L7, "l7"}, {FLOWS_REASON_STATS, "stats"},
-      {FLOWS_REASON_FLOW_END, "flow_end"}, {FLOWS_REASON_PACKET, "packet"}};
-  for (const auto& [bit, name] : kNames)
-    if (r & bit) st->add_reasons(name);
-}
-
 // Whether this packet travels server -> client, when we can tell.
 std::optional<bool> IsReply(const datapath::Flow& f) {
   if (f.http) return f.http->response;
@@ -51,23 +41,13 @@ void SetTimestamp(std::chrono::system_clock::time_point t, google::protobuf::Tim
   out->set_nanos(static_cast<std::int32_t>(ns % 1'000'000'000));
 }
 
-std::string MacString(const std::array<std::uint8_t, 6>& m) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string s(17, ':');
-  for (int i = 0; i < 6; ++i) {
-    s[i * 3] = kHex[m[i] >> 4];
-    s[i * 3 + 1] = kHex[m[i] & 0xf];
-  }
-  return s;
-}
-
 void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out) {
   SetTimestamp(in.time, out->mutable_time());
   out->set_verdict(flow::FORWARDED);  // observed passing; drops are not ours to see
   out->set_node_name(node_name_);
   if (in.src_mac != std::array<std::uint8_t, 6>{}) {
-    out->mutable_ethernet()->set_source(MacString(in.src_mac));
-    out->mutable_ethernet()->set_destination(MacString(in.dst_mac));
+    out->mutable_ethernet()->set_source(datapath::MacString(in.src_mac));
+    out->mutable_ethernet()->set_destination(datapath::MacString(in.dst_mac));
   }
   auto* ip = out->mutable_ip();
   const std::string src = in.src.ToString(), dst = in.dst.ToString();
@@ -85,7 +65,7 @@ void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out) {
   st->set_bytes(in.bytes);
   SetTimestamp(in.first_seen, st->mutable_first_seen());
   SetTimestamp(in.last_seen, st->mutable_last_seen());
-  AddReasons(in.reasons, st);
+  for (auto& reason : datapath::ReasonNames(in.reasons)) st->add_reasons(std::move(reason));
 }
 
 void FlowConverter::FillL4(const datapath::Flow& in, flow::Flow* out) {

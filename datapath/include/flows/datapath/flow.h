@@ -18,6 +18,11 @@ enum class Hook : std::uint8_t { kTc = 0, kXdp = 1 };
 // FLOWS_REASON_* from flow_record.h.
 using Reasons = std::uint16_t;
 
+// Stable names of FLOWS_REASON_* bits ("new_flow", "tcp_syn", ...), in bit order.
+std::vector<std::string> ReasonNames(Reasons reasons);
+// "02:00:00:00:00:01"
+std::string MacString(const std::array<std::uint8_t, 6>& mac);
+
 struct IpAddress {
   std::uint8_t version = 0;  // 4 or 6; 0 = unset
   std::array<std::uint8_t, 16> bytes{};  // network order; IPv4 in the first 4

@@ -65,6 +65,5 @@ class FlowConverter {
 
 // Helpers shared with the metrics and the CLI formats.
 void SetTimestamp(std::chrono::system_clock::time_point t, google::protobuf::Timestamp* out);
-std::string MacString(const std::array<std::uint8_t, 6>& mac);
 
 }  // namespace flows::flowd
