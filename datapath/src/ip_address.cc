@@ -17,14 +17,9 @@ std::string IpAddress::ToString() const {
 }
 
 std::vector<std::string> ReasonNames(Reasons r) {
-  static constexpr std::pair<std::uint16_t, const char*> kNames[] = {
-      {FLOWS_REASON_NEW_FLOW, "new_flow"}, {FLOWS_REASON_TCP_SYN, "tcp_syn"},
-      {FLOWS_REASON_TCP_SYNACK, "tcp_synack"}, {FLOWS_REASON_TCP_FIN, "tcp_fin"},
-      {FLOWS_REASON_TCP_RST, "tcp_rst"}, {FLOWS_REASON_L7, "l7"}, {FLOWS_REASON_STATS, "stats"},
-      {FLOWS_REASON_FLOW_END, "flow_end"}, {FLOWS_REASON_PACKET, "packet"}};
+  static_assert(FLOWS_REASON_PACKET == 1u << (std::size(kReasonNames) - 1), "kReasonNames follows flow_record.h");
   std::vector<std::string> out;
-  for (const auto& [bit, name] : kNames)
-    if (r & bit) out.emplace_back(name);
+  ForEachReason(r, [&](const char* name) { out.emplace_back(name); });
   return out;
 }
 

@@ -67,6 +67,22 @@ sandbox__require_root() {
   [[ $(id -u) -eq 0 ]] || sandbox__die "must run as root (namespaces, veths, BPF)"
 }
 
+# The checks every flows-dump test starts with; a test that cannot run
+# fails, it never skips. Prints the absolute path of flows-dump.
+#   FLOWS_DUMP=$(sandbox_preflight <test name> "$1" <tool>...) || exit 1
+sandbox_preflight() {
+  local name=$1 dump=${2:-} tool
+  shift 2 || true
+  [[ -n $dump ]] || { echo "FAIL: $name: usage: $name <path to flows-dump>" >&2; return 1; }
+  [[ -x $dump ]] || { echo "FAIL: $name: flows-dump '$dump' is not an executable file (build it first)" >&2; return 1; }
+  [[ $(id -u) -eq 0 ]] || { echo "FAIL: $name: must run as root (network namespaces, BPF); this test never skips" >&2; return 1; }
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null ||
+      { echo "FAIL: $name: missing tool '$tool' (scripts/install-deps.sh installs it)" >&2; return 1; }
+  done
+  readlink -f "$dump"
+}
+
 # shellcheck disable=SC2120 # the argument is optional
 sandbox_init() {
   local tool

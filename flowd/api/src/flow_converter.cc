@@ -65,7 +65,7 @@ void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out) {
   st->set_bytes(in.bytes);
   SetTimestamp(in.first_seen, st->mutable_first_seen());
   SetTimestamp(in.last_seen, st->mutable_last_seen());
-  for (auto& reason : datapath::ReasonNames(in.reasons)) st->add_reasons(std::move(reason));
+  datapath::ForEachReason(in.reasons, [st](const char* name) { st->add_reasons(name); });
 }
 
 void FlowConverter::FillL4(const datapath::Flow& in, flow::Flow* out) {

@@ -29,19 +29,11 @@ fail() {
   exit 1
 }
 
-FLOWS_DUMP=${1:-}
-[[ -n $FLOWS_DUMP ]] || fail "usage: $0 <path to flows-dump>"
-[[ -x $FLOWS_DUMP ]] || fail "flows-dump '$FLOWS_DUMP' is not an executable file (build it first)"
-FLOWS_DUMP=$(readlink -f "$FLOWS_DUMP")
-[[ $(id -u) -eq 0 ]] || fail "must run as root (network namespaces, BPF); this test never skips"
-for tool in ip ss nginx dnsmasq curl dig tshark ping python3; do
-  command -v "$tool" >/dev/null ||
-    fail "missing tool '$tool' (scripts/install-deps.sh installs nginx-light dnsmasq-base curl dnsutils tshark iputils-ping)"
-done
-
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../../sandbox/sandbox.sh
 source "$HERE/../../sandbox/sandbox.sh"
+FLOWS_DUMP=$(sandbox_preflight test_http_dns_flows "${1:-}" ip ss nginx dnsmasq curl dig tshark ping python3) || exit 1
+
 sandbox_init
 S=$SANDBOX_STATE_DIR
 

@@ -34,21 +34,13 @@ fail() {
   exit 1
 }
 
-FLOWS_DUMP=${1:-}
-[[ -n $FLOWS_DUMP ]] || fail "usage: $0 <path to flows-dump>"
-[[ -x $FLOWS_DUMP ]] || fail "flows-dump '$FLOWS_DUMP' is not an executable file (build it first)"
-FLOWS_DUMP=$(readlink -f "$FLOWS_DUMP")
-[[ $(id -u) -eq 0 ]] || fail "must run as root (network namespaces, BPF); this test never skips"
-for tool in ip ss tc nsenter nginx curl ping tshark python3 clang cc pkg-config; do
-  command -v "$tool" >/dev/null ||
-    fail "missing tool '$tool' (scripts/install-deps.sh installs everything this test needs)"
-done
-pkg-config --exists libbpf || fail "libbpf development files missing (apt-get install libbpf-dev)"
-mountpoint -q /sys/fs/bpf || fail "/sys/fs/bpf is not a mounted bpffs (mount -t bpf bpf /sys/fs/bpf)"
-
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=../../sandbox/sandbox.sh
 source "$HERE/../../sandbox/sandbox.sh"
+FLOWS_DUMP=$(sandbox_preflight test_restart_and_coexistence "${1:-}" ip ss tc nsenter nginx curl ping tshark python3 clang cc pkg-config) || exit 1
+pkg-config --exists libbpf || fail "libbpf development files missing (apt-get install libbpf-dev)"
+mountpoint -q /sys/fs/bpf || fail "/sys/fs/bpf is not a mounted bpffs (mount -t bpf bpf /sys/fs/bpf)"
+
 # IPv6 off inside our namespaces: no router/neighbour solicitations, so the
 # only packets on the veths are the ones this test sends (exact counts in b).
 SANDBOX_IPV6=0

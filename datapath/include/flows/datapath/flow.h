@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <iterator>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -18,7 +19,16 @@ enum class Hook : std::uint8_t { kTc = 0, kXdp = 1 };
 // FLOWS_REASON_* from flow_record.h.
 using Reasons = std::uint16_t;
 
-// Stable names of FLOWS_REASON_* bits ("new_flow", "tcp_syn", ...), in bit order.
+// Stable names of FLOWS_REASON_* bits ("new_flow", "tcp_syn", ...), in bit
+// order. The bits are FLOWS_REASON_NEW_FLOW (1) ... FLOWS_REASON_PACKET (256).
+inline constexpr const char* kReasonNames[] = {"new_flow", "tcp_syn", "tcp_synack", "tcp_fin", "tcp_rst",
+                                               "l7",       "stats",   "flow_end",   "packet"};
+// Calls f(name) for each reason set, without allocating (per-flow path).
+template <typename F>
+void ForEachReason(Reasons reasons, F&& f) {
+  for (unsigned i = 0; i < std::size(kReasonNames); ++i)
+    if (reasons & (1u << i)) f(kReasonNames[i]);
+}
 std::vector<std::string> ReasonNames(Reasons reasons);
 // "02:00:00:00:00:01"
 std::string MacString(const std::array<std::uint8_t, 6>& mac);
