@@ -7,7 +7,7 @@ PACKAGES=(
   # build
   build-essential cmake ccache pkg-config clang llvm libclang-rt-14-dev
   libbpf-dev bpftool linux-libc-dev libnl-3-dev libnl-route-3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
   clang-format clang-tidy
   # flowd: the Observer API, metrics, the Kubernetes client
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev prometheus-cpp-dev libboost-dev libre2-dev libssl-dev libyaml-cpp-dev

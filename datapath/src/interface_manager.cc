@@ -18,13 +18,16 @@ bool MatchesAny(const std::string& name, const std::vector<std::string>& pattern
 
 }  // namespace
 
+bool IsNodeNic(const LinkInfo& link, const AttachPolicy& policy,
+               std::optional<std::uint32_t> default_route_ifindex) {
+  return policy.node_nic == "auto" ? default_route_ifindex && *default_route_ifindex == link.ifindex
+                                   : !policy.node_nic.empty() && policy.node_nic == link.name;
+}
+
 std::vector<AttachPoint> PlanFor(const LinkInfo& link, const AttachPolicy& policy,
                                  std::optional<std::uint32_t> default_route_ifindex) {
   if (link.name == "lo" || link.kind == "bridge") return {};
-  const bool node_nic = policy.node_nic == "auto"
-                            ? default_route_ifindex && *default_route_ifindex == link.ifindex
-                            : !policy.node_nic.empty() && policy.node_nic == link.name;
-  if (node_nic) {
+  if (IsNodeNic(link, policy, default_route_ifindex)) {
     return {policy.node_nic_xdp ? AttachPoint::kXdpIngress : AttachPoint::kTcIngress,
             AttachPoint::kTcEgress};
   }
@@ -44,8 +47,25 @@ void InterfaceManager::Apply(const LinkInfo& link) {
   }
   const auto plan = PlanFor(link, policy_, default_ifindex_);
   if (plan.empty()) return;
+  Attach(link, plan, IsNodeNic(link, policy_, default_ifindex_));
+}
+
+Status InterfaceManager::AttachPod(const LinkInfo& link) {
+  if (link.name == "lo" || link.kind == "bridge")
+    return Error::Invalid("interface " + link.name + " is not a pod's veth (" + (link.kind.empty() ? "lo" : link.kind) + ")");
+  auto it = state_.find(link.ifindex);
+  if (it != state_.end() && it->second.link.name != link.name) Forget(link.ifindex);
+  InterfaceState& st = Attach(link, {AttachPoint::kTcIngress, AttachPoint::kTcEgress}, false);
+  if (st.attached.size() < 2)
+    return Error{"attach to " + link.name + ": " + (st.errors.empty() ? "failed" : st.errors.back()), EIO};
+  return OkStatus();
+}
+
+InterfaceState& InterfaceManager::Attach(const LinkInfo& link, const std::vector<AttachPoint>& plan,
+                                         bool node_nic) {
   InterfaceState& st = state_[link.ifindex];
   st.link = link;
+  st.node_nic = node_nic;
   st.errors.clear();
   for (AttachPoint p : plan) {
     if (std::find(st.attached.begin(), st.attached.end(), p) != st.attached.end()) continue;
@@ -60,6 +80,7 @@ void InterfaceManager::Apply(const LinkInfo& link) {
     if (s) st.attached.push_back(p);
     else st.errors.push_back(s.error().message);
   }
+  return st;
 }
 
 void InterfaceManager::Forget(std::uint32_t ifindex) {
@@ -91,11 +112,15 @@ Status InterfaceManager::Resync() {
 Status InterfaceManager::PollEvents(std::chrono::milliseconds timeout) {
   auto events = links_.WaitForEvents(timeout);
   if (!events) return events.error();
-  for (const auto& ev : *events) {
+  ApplyEvents(*events);
+  return OkStatus();
+}
+
+void InterfaceManager::ApplyEvents(const std::vector<LinkEvent>& events) {
+  for (const auto& ev : events) {
     if (ev.type == LinkEvent::Type::kRemoved) Forget(ev.link.ifindex);
     else Apply(ev.link);
   }
-  return OkStatus();
 }
 
 KernelHooks::KernelHooks(const Datapath& dp, std::string link_pin_dir, bool keep_on_exit)

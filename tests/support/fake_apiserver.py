@@ -699,6 +699,8 @@ def make_certs(directory):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--address", default="127.0.0.1",
+                    help="address the API listens on (the control listener stays on 127.0.0.1)")
     ap.add_argument("--port", type=int, default=0, help="0: chosen by the OS")
     ap.add_argument("--control-port", type=int, default=0)
     ap.add_argument("--port-file", help="where to write the JSON line with the ports")
@@ -729,7 +731,7 @@ def main():
         ApiHandler.ssl_ctx = ctx
         info.update(ca=ca, client_cert=client_crt, client_key=client_key)
 
-    api = Server(("127.0.0.1", args.port), ApiHandler)
+    api = Server((args.address, args.port), ApiHandler)
     control = Server(("127.0.0.1", args.control_port), ControlHandler)
     info.update(port=api.server_port, control_port=control.server_port,
                 scheme="https" if args.tls_dir else "http")

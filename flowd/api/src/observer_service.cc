@@ -165,6 +165,13 @@ grpc::Status ObserverService::ServerStatus(grpc::ServerContext*, const observer:
   res->mutable_num_unavailable_nodes()->set_value(0);
   res->set_version(node_.version);
   res->set_flows_rate(FlowsRate());
+  if (loss_source_) {
+    for (const auto& [source, count] : loss_source_()) {
+      auto* lost = res->add_flows_lost_events();
+      lost->set_source(source);
+      lost->set_count(count);
+    }
+  }
   return grpc::Status::OK;
 }
 

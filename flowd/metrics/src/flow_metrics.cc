@@ -191,7 +191,7 @@ FlowMetrics::FlowMetrics(prometheus::Registry& registry, const MetricsOptions& o
 FlowMetrics::~FlowMetrics() = default;
 
 void FlowMetrics::AddLost(std::string_view source, std::uint64_t n) {
-  if (n == 0) return;
+  // n == 0 still creates the series: a dashboard then shows 0, not "no data".
   auto it = f_->lost.find(std::string(source));
   if (it == f_->lost.end())
     it = f_->lost.emplace(std::string(source), &f_->lost_family.Add({{"source", std::string(source)}})).first;

@@ -113,7 +113,7 @@ runtime() {
   ip netns exec "$NODE" env RT_CONTAINERID="ctr-$pod-$ID" RT_NETNS="$netns" RT_IFNAME="$ifname" \
     RT_ARGS="K8S_POD_INFRA_CONTAINER_ID=ctr-$pod-$ID;K8S_POD_UID=uid-$pod;IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=web-$pod" \
     RT_CNI_PATH="$WORK/bin" \
-    python3 "$HERE/mini_runtime.py" "$cmd" "$list" "$state" "${extra[@]}" >"$WORK/last.out" 2>"$WORK/last.err"
+    python3 "$HERE/../../sandbox/mini_runtime.py" "$cmd" "$list" "$state" "${extra[@]}" >"$WORK/last.out" 2>"$WORK/last.err"
 }
 
 start_server() { # <delay ms>

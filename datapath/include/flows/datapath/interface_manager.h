@@ -40,6 +40,7 @@ class Hooks {
 
 struct InterfaceState {
   LinkInfo link;
+  bool node_nic = false;  // else a pod's veth
   std::vector<AttachPoint> attached;
   std::vector<std::string> errors;  // why a planned hook is missing
 };
@@ -53,11 +54,18 @@ class InterfaceManager {
   Status Resync();
   // Waits up to `timeout` for link events and applies them.
   Status PollEvents(std::chrono::milliseconds timeout);
+  // The second half of PollEvents, for callers that wait on the LinkSource
+  // themselves (without holding the lock that guards this manager).
+  void ApplyEvents(const std::vector<LinkEvent>& events);
+  // A pod's host-side veth named by the CNI: TC ingress and egress whatever
+  // its name. An error if either hook is missing afterwards.
+  Status AttachPod(const LinkInfo& link);
 
   const std::map<std::uint32_t, InterfaceState>& interfaces() const { return state_; }
 
  private:
   void Apply(const LinkInfo& link);
+  InterfaceState& Attach(const LinkInfo& link, const std::vector<AttachPoint>& plan, bool node_nic);
   void Forget(std::uint32_t ifindex);
 
   LinkSource& links_;

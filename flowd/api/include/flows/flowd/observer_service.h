@@ -28,6 +28,10 @@ class ObserverService final : public observer::Observer::Service {
   ObserverService(FlowStore& store, const NamespaceTracker& namespaces, NodeIdentity node,
                   std::function<void(std::uint64_t)> on_client_lost = {});
 
+  // Where ServerStatus finds the node's loss counters (source, total).
+  using LossSource = std::function<std::vector<std::pair<std::string, std::uint64_t>>()>;
+  void SetLossSource(LossSource source) { loss_source_ = std::move(source); }
+
   grpc::Status GetFlows(grpc::ServerContext* ctx, const observer::GetFlowsRequest* req,
                         grpc::ServerWriter<observer::GetFlowsResponse>* writer) override;
   grpc::Status ServerStatus(grpc::ServerContext* ctx, const observer::ServerStatusRequest* req,
@@ -51,6 +55,7 @@ class ObserverService final : public observer::Observer::Service {
   const NamespaceTracker& namespaces_;
   NodeIdentity node_;
   std::function<void(std::uint64_t)> on_client_lost_;
+  LossSource loss_source_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::mutex rate_mu_;
   std::chrono::steady_clock::time_point rate_at_ = started_;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A minimal CNI runtime for test_cni_chain.sh: runs a conflist's plugins the
+"""A minimal CNI runtime for the tests, the sandbox cluster and the demo: runs a conflist's plugins the
 way libcni does, so flows-cni is exercised exactly as in a cluster.
 
   mini_runtime.py ADD|DEL|CHECK <conflist> <state dir> [--no-prev-result]

@@ -1,0 +1,391 @@
+#include "flows/flowd/daemon.h"
+
+#include <grpcpp/grpcpp.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <prometheus/registry.h>
+#include <thread>
+
+#include "flows/datapath/counters.h"
+#include "flows/datapath/flow_sweeper.h"
+#include "flows/datapath/links.h"
+#include "flows/datapath/loader.h"
+#include "flows/datapath/record_decoder.h"
+#include "flows/datapath/ring_reader.h"
+#include "flows/flowd/cni_server.h"
+#include "flows/flowd/endpoint_registry.h"
+#include "flows/flowd/flow_metrics.h"
+#include "flows/flowd/flow_store.h"
+#include "flows/flowd/ingest_pipeline.h"
+#include "flows/flowd/k8s/beast_client.h"
+#include "flows/flowd/k8s/in_cluster.h"
+#include "flows/flowd/k8s/informer_runner.h"
+#include "flows/flowd/k8s/kinds.h"
+#include "flows/flowd/k8s/kubeconfig.h"
+#include "flows/flowd/kernel_loss_poller.h"
+#include "flows/flowd/kubernetes_sync.h"
+#include "flows/flowd/link_watcher.h"
+#include "flows/flowd/loss_ledger.h"
+#include "flows/flowd/metrics_server.h"
+#include "flows/flowd/namespace_tracker.h"
+#include "flows/flowd/observer_service.h"
+#include "flows/flowd/peer_service.h"
+#include "flows/flowd/registry_identity.h"
+#include "flows/flowd/registry_sink.h"
+#include "flows/flowd/service_registry.h"
+#include "flows/flowd/static_endpoints.h"
+#include "flows/flowd/tls_credentials.h"
+
+namespace flows::flowd {
+
+using datapath::Error;
+using datapath::OkStatus;
+using datapath::Result;
+using datapath::Status;
+
+namespace {
+
+// The ring reader and the flow sweeper both produce flows; the converter
+// and the store expect one writer, so their batches take turns.
+class SerializedSink final : public datapath::FlowSink {
+ public:
+  explicit SerializedSink(datapath::FlowSink& inner) : inner_(inner) {}
+  void OnFlows(std::span<const datapath::Flow> flows) override {
+    std::lock_guard lock(mu_);
+    inner_.OnFlows(flows);
+  }
+
+ private:
+  datapath::FlowSink& inner_;
+  std::mutex mu_;
+};
+
+Result<std::unique_ptr<k8s::ApiClient>> KubernetesClient(const DaemonOptions& o) {
+  Result<k8s::ClusterConfig> config = Error::Invalid("unreachable");
+  switch (o.kubernetes) {
+    case KubernetesMode::kOff:
+      return std::unique_ptr<k8s::ApiClient>();
+    case KubernetesMode::kInCluster:
+      config = k8s::InClusterConfig();
+      break;
+    case KubernetesMode::kKubeconfig:
+      config = k8s::LoadKubeconfig(o.kubeconfig);
+      break;
+    case KubernetesMode::kAuto:
+      if (!o.kubeconfig.empty()) {
+        config = k8s::LoadKubeconfig(o.kubeconfig);
+      } else {
+        config = k8s::DefaultClusterConfig();
+        // Nothing configured: a sandbox or a node without the API. Not an error.
+        if (!config) {
+          spdlog::info("kubernetes: not configured ({}); pods are known from the CNI and files only",
+                       config.error().message);
+          return std::unique_ptr<k8s::ApiClient>();
+        }
+      }
+      break;
+  }
+  if (!config) return Error::Invalid("kubernetes: " + config.error().message);
+  auto client = k8s::BeastApiClient::Create(std::move(*config));
+  if (!client) return Error::Invalid("kubernetes: " + client.error().message);
+  return std::unique_ptr<k8s::ApiClient>(std::move(*client));
+}
+
+Status EnsureDir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Error::Invalid("create " + dir + ": " + ec.message());
+  return OkStatus();
+}
+
+}  // namespace
+
+struct Daemon::Parts {
+  DaemonOptions options;
+  std::string endpoints_state, counters_state;
+
+  EndpointRegistry endpoints;
+  ServiceRegistry services;
+  std::uint64_t saved_generation = 0;
+
+  std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
+  std::unique_ptr<FlowMetrics> metrics;
+  std::unique_ptr<LossLedger> losses;
+
+  std::unique_ptr<datapath::Datapath> datapath;
+  datapath::SystemClock clock;
+  std::unique_ptr<datapath::RecordDecoder> decoder;
+  std::unique_ptr<datapath::NetlinkLinkSource> links;
+  std::unique_ptr<datapath::KernelHooks> hooks;
+  std::unique_ptr<LinkWatcher> link_watcher;
+
+  std::unique_ptr<FlowStore> store;
+  DnsCache dns;
+  std::unique_ptr<RegistryIdentityResolver> identities;
+  std::unique_ptr<FlowConverter> converter;
+  NamespaceTracker namespaces;
+  std::unique_ptr<IngestPipeline> pipeline;
+  std::unique_ptr<SerializedSink> sink;
+  std::unique_ptr<datapath::RingReader> ring_reader;
+  std::unique_ptr<datapath::BpfCounterSource> counters;
+  std::unique_ptr<KernelLossPoller> kernel_losses;
+  std::unique_ptr<datapath::BpfFlowTable> flow_table;
+  std::unique_ptr<datapath::FlowSweeper> sweeper;
+  std::uint64_t decode_errors_seen = 0;
+
+  std::unique_ptr<RegistrySink> cni_sink;
+  std::unique_ptr<CniServer> cni_server;
+
+  std::unique_ptr<k8s::ApiClient> kube;
+  std::unique_ptr<KubernetesSync> kube_sync;
+  std::unique_ptr<k8s::InformerRunner<k8s::Pod>> pod_informer;
+  std::unique_ptr<k8s::InformerRunner<k8s::Service>> service_informer;
+  std::unique_ptr<k8s::InformerRunner<k8s::EndpointSlice>> slice_informer;
+
+  std::unique_ptr<ObserverService> observer;
+  std::unique_ptr<PeerService> peer;
+  std::unique_ptr<grpc::Server> grpc_server;
+  std::unique_ptr<MetricsServer> metrics_server;
+  std::atomic<bool> ready{false};
+
+  Status StartIdentity();
+  Status StartDatapath();
+  Status StartKubernetes();
+  Status StartServers();
+  void SaveEndpoints();
+  void Housekeeping();
+  ~Parts();
+};
+
+Status Daemon::Parts::StartIdentity() {
+  if (Status s = EnsureDir(options.state_dir); !s) return s;
+  endpoints_state = options.state_dir + "/endpoints.json";
+  counters_state = options.state_dir + "/kernel_counters.json";
+  if (Status s = endpoints.LoadFrom(endpoints_state); s) {
+    spdlog::info("endpoints: {} restored from {}", endpoints.size(), endpoints_state);
+  } else if (s.error().err != ENOENT) {
+    // A damaged file must not keep the node blind: start empty, say so.
+    spdlog::warn("endpoints: {} (starting empty)", s.error().message);
+  }
+  saved_generation = endpoints.generation();
+  if (!options.endpoints_file.empty()) {
+    auto inv = LoadStaticFile(options.endpoints_file);
+    if (!inv) return inv.error();
+    if (Status s = ApplyStatic(*inv, endpoints, services); !s) return s;
+    spdlog::info("endpoints: {} endpoints, {} services from {}", inv->endpoints.size(), inv->services.size(),
+                 options.endpoints_file);
+  }
+  return OkStatus();
+}
+
+Status Daemon::Parts::StartDatapath() {
+  auto dp = datapath::Datapath::Load(options.datapath);
+  if (!dp) return dp.error();
+  datapath = std::move(*dp);
+  decoder = std::make_unique<datapath::RecordDecoder>(clock);
+
+  auto nl = datapath::NetlinkLinkSource::Create();
+  if (!nl) return nl.error();
+  links = std::move(*nl);
+  const std::string link_pins = options.datapath.pin_root.empty() ? "" : options.datapath.pin_root + "/links";
+  if (!link_pins.empty()) {
+    if (Status s = datapath::EnsureBpffsDir(link_pins); !s) return s;
+  }
+  hooks = std::make_unique<datapath::KernelHooks>(*datapath, link_pins, options.keep_attached);
+  link_watcher = std::make_unique<LinkWatcher>(
+      *links, *hooks,
+      LinkWatcherOptions{.policy = options.attach, .log = [](const std::string& m) { spdlog::warn("attach: {}", m); }});
+
+  store = std::make_unique<FlowStore>(options.store_capacity);
+  identities = std::make_unique<RegistryIdentityResolver>(endpoints, services);
+  converter = std::make_unique<FlowConverter>(options.node_name, *identities, *link_watcher, dns);
+  pipeline = std::make_unique<IngestPipeline>(*converter, metrics.get(), namespaces, *store);
+  sink = std::make_unique<SerializedSink>(*pipeline);
+  auto reader = datapath::RingReader::Create(datapath->ring_fd(), *decoder, *sink,
+                                             {.drain_interval = options.drain_interval});
+  if (!reader) return reader.error();
+  ring_reader = std::move(*reader);
+
+  counters = std::make_unique<datapath::BpfCounterSource>(datapath->counters_fd());
+  kernel_losses = std::make_unique<KernelLossPoller>(*counters, *losses, counters_state);
+  // Losses while no flowd was running (a crash, an upgrade) are reported now.
+  const std::uint64_t before = losses->Total(kLostRingReservation) + losses->Total(kLostFlowTable);
+  if (auto k = kernel_losses->Poll(); !k) return k.error();
+  if (const std::uint64_t gap = losses->Total(kLostRingReservation) + losses->Total(kLostFlowTable) - before)
+    spdlog::warn("datapath: {} records were lost while flowd was not running (ring full)", gap);
+  losses->Add(kLostDecode, 0);
+  losses->Add(kLostClient, 0);
+
+  flow_table = std::make_unique<datapath::BpfFlowTable>(datapath->flow_table_fd());
+  sweeper = std::make_unique<datapath::FlowSweeper>(
+      *flow_table, clock, *decoder, datapath::SweepPolicy{options.flow_idle_timeout, options.flow_closed_timeout});
+
+  // Drain first: records queued while flowd was down come out before the
+  // programs are (re)attached to new interfaces.
+  ring_reader->Start();
+  if (Status s = link_watcher->Start(); !s) return s;
+  for (const auto& st : link_watcher->Interfaces()) {
+    std::string hooks_text;
+    for (auto p : st.attached) hooks_text += std::string(" ") + std::string(datapath::AttachPointName(p));
+    spdlog::info("attached: {}{}", st.link.name, hooks_text.empty() ? " (nothing)" : hooks_text);
+  }
+  return OkStatus();
+}
+
+Status Daemon::Parts::StartKubernetes() {
+  auto client = KubernetesClient(options);
+  if (!client) return client.error();
+  kube = std::move(*client);
+  if (!kube) return OkStatus();
+  kube_sync = std::make_unique<KubernetesSync>(endpoints, services,
+                                               [](const std::string& m) { spdlog::warn("kubernetes: {}", m); });
+  auto reflector_options = [] {
+    k8s::ReflectorOptions r;
+    r.on_error = [](const Error& e) { spdlog::warn("kubernetes: {}", e.message); };
+    return r;
+  };
+  pod_informer = std::make_unique<k8s::InformerRunner<k8s::Pod>>(*kube, kube_sync->PodHandlers(), reflector_options());
+  service_informer =
+      std::make_unique<k8s::InformerRunner<k8s::Service>>(*kube, kube_sync->ServiceHandlers(), reflector_options());
+  slice_informer = std::make_unique<k8s::InformerRunner<k8s::EndpointSlice>>(
+      *kube, kube_sync->EndpointSliceHandlers(), reflector_options());
+  pod_informer->Start();
+  service_informer->Start();
+  slice_informer->Start();
+  // Names in the first flows matter (they are what a user checks first),
+  // but a slow API server must not keep the node blind: wait, bounded.
+  const bool synced = pod_informer->WaitForSync(options.kubernetes_sync_timeout);
+  spdlog::info("kubernetes: {} ({} pods, {} services)", synced ? "synced" : "not synced yet, serving anyway",
+               pod_informer->informer().size(), service_informer->informer().size());
+  return OkStatus();
+}
+
+Status Daemon::Parts::StartServers() {
+  NodeIdentity node{.name = options.node_name,
+                    .version = FLOWS_VERSION,
+                    .address = options.listen_address.empty() ? "unix://" + options.socket_path : options.listen_address,
+                    .tls = !options.tls_cert_file.empty()};
+  observer = std::make_unique<ObserverService>(*store, namespaces, node,
+                                               [this](std::uint64_t n) { losses->Add(kLostClient, n); });
+  observer->SetLossSource([this] { return losses->Totals(); });
+  peer = std::make_unique<PeerService>(node);
+
+  grpc::ServerBuilder builder;
+  if (!options.socket_path.empty()) {
+    if (Status s = EnsureDir(std::filesystem::path(options.socket_path).parent_path().string()); !s) return s;
+    std::filesystem::remove(options.socket_path);  // a stale socket of a killed flowd
+    builder.AddListeningPort("unix://" + options.socket_path, grpc::InsecureServerCredentials());
+  }
+  int tcp_port = 0;
+  if (!options.listen_address.empty()) {
+    auto creds = ServerCredentials(options.tls_cert_file, options.tls_key_file, options.tls_client_ca_files);
+    if (!creds) return creds.error();
+    builder.AddListeningPort(options.listen_address, *creds, &tcp_port);
+  }
+  builder.RegisterService(observer.get());
+  builder.RegisterService(peer.get());
+  grpc_server = builder.BuildAndStart();
+  if (!grpc_server) return Error::Invalid("gRPC: cannot listen on " + node.address);
+  if (!options.listen_address.empty() && tcp_port == 0)
+    return Error::Invalid("gRPC: cannot listen on " + options.listen_address);
+  if (!options.socket_path.empty()) {
+    chmod(options.socket_path.c_str(), 0660);  // root and the flows group, like Hubble's socket
+    spdlog::info("observer API on unix://{}", options.socket_path);
+  }
+  if (tcp_port) spdlog::info("observer API on {}{}", options.listen_address, node.tls ? " (TLS)" : "");
+
+  if (!options.cni_socket.empty()) {
+    cni_sink = std::make_unique<RegistrySink>(endpoints, [this](const std::string& ifname, std::uint32_t ifindex) {
+      return link_watcher->AttachPod(ifname, ifindex);
+    });
+    CniServerOptions cni{.socket_path = options.cni_socket,
+                         .node_name = options.node_name,
+                         .log = [](const std::string& m) { spdlog::warn("cni: {}", m); }};
+    auto server = CniServer::Start(std::move(cni), *cni_sink);
+    if (!server) return server.error();
+    cni_server = std::move(*server);
+    spdlog::info("CNI registrations on {}", options.cni_socket);
+  }
+
+  if (!options.metrics_address.empty()) {
+    auto ms = MetricsServer::Start(options.metrics_address, registry, [this] { return ready.load(); });
+    if (!ms) return ms.error();
+    metrics_server = std::move(*ms);
+    spdlog::info("metrics on http://{}/metrics", options.metrics_address);
+  }
+  return OkStatus();
+}
+
+void Daemon::Parts::SaveEndpoints() {
+  const std::uint64_t gen = endpoints.generation();
+  if (gen == saved_generation) return;
+  if (Status s = endpoints.SaveTo(endpoints_state); !s) {
+    spdlog::warn("endpoints: {}", s.error().message);
+    return;
+  }
+  saved_generation = gen;
+}
+
+void Daemon::Parts::Housekeeping() {
+  if (auto k = kernel_losses->Poll(); !k) spdlog::warn("datapath counters: {}", k.error().message);
+  const std::uint64_t decode_errors = ring_reader->stats().decode_errors;
+  losses->Add(kLostDecode, decode_errors - decode_errors_seen);
+  decode_errors_seen = decode_errors;
+  if (auto ended = sweeper->Sweep(); ended) {
+    if (!ended->empty()) sink->OnFlows(*ended);
+  } else {
+    spdlog::warn("flow table: {}", ended.error().message);
+  }
+  SaveEndpoints();
+}
+
+Daemon::Parts::~Parts() {
+  // Readers first (their streams end), then producers, then what they feed.
+  if (store) store->Shutdown();
+  if (peer) peer->Shutdown();
+  if (grpc_server) grpc_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  metrics_server.reset();
+  cni_server.reset();
+  pod_informer.reset();
+  service_informer.reset();
+  slice_informer.reset();
+  if (link_watcher) link_watcher->Stop();
+  if (ring_reader) ring_reader->Stop();
+  if (!endpoints_state.empty()) SaveEndpoints();
+  if (!options.socket_path.empty() && grpc_server) std::filesystem::remove(options.socket_path);
+}
+
+Daemon::Daemon(std::unique_ptr<Parts> parts) : p_(std::move(parts)) {}
+Daemon::~Daemon() = default;
+
+Result<std::unique_ptr<Daemon>> Daemon::Start(DaemonOptions options) {
+  auto p = std::make_unique<Parts>();
+  p->options = std::move(options);
+  p->metrics = std::make_unique<FlowMetrics>(*p->registry, p->options.metrics);
+  p->losses = std::make_unique<LossLedger>(p->metrics.get());
+  if (Status s = p->StartIdentity(); !s) return s.error();
+  // Kubernetes before the datapath, so the first flows already carry names.
+  if (Status s = p->StartKubernetes(); !s) return s.error();
+  if (Status s = p->StartDatapath(); !s) return s.error();
+  if (Status s = p->StartServers(); !s) return s.error();
+  p->ready = true;
+  spdlog::info("flowd {} ready on node {}", FLOWS_VERSION, p->options.node_name);
+  return std::unique_ptr<Daemon>(new Daemon(std::move(p)));
+}
+
+void Daemon::Run(std::stop_token stop) {
+  std::mutex mu;
+  std::condition_variable_any cv;
+  while (!stop.stop_requested()) {
+    p_->Housekeeping();
+    std::unique_lock lock(mu);
+    cv.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
+  }
+}
+
+}  // namespace flows::flowd

@@ -1,0 +1,74 @@
+#include "flows/flowd/kernel_loss_poller.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "flows/flowd/k8s/token_source.h"
+
+namespace flows::flowd {
+namespace {
+
+using datapath::KernelCounters;
+
+// Loss counters and the ledger's name for each.
+constexpr std::pair<flows_counter, std::string_view> kLossCounters[] = {
+    {FLOWS_CNT_RING_RESERVE_FAILED, kLostRingReservation},
+    {FLOWS_CNT_FLOW_TABLE_FULL, kLostFlowTable},
+};
+
+// {"ring_reserve_failed": 12, ...}; anything unreadable is an empty baseline.
+KernelCounters LoadSaved(const std::string& path) {
+  KernelCounters saved;
+  auto text = k8s::ReadSmallFile(path, 64 << 10);
+  if (!text) return saved;
+  auto j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return saved;
+  for (int c = 0; c < FLOWS_CNT_MAX; ++c) {
+    auto it = j.find(std::string(KernelCounters::Name(static_cast<flows_counter>(c))));
+    if (it != j.end() && it->is_number_unsigned()) saved.values[c] = it->get<std::uint64_t>();
+  }
+  return saved;
+}
+
+void Save(const std::string& path, const KernelCounters& k) {
+  nlohmann::json j = nlohmann::json::object();
+  for (int c = 0; c < FLOWS_CNT_MAX; ++c) j[std::string(KernelCounters::Name(static_cast<flows_counter>(c)))] = k.values[c];
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << j.dump() << "\n";
+    if (!out) return;  // the next poll tries again
+  }
+  std::rename(tmp.c_str(), path.c_str());
+}
+
+}  // namespace
+
+KernelLossPoller::KernelLossPoller(const datapath::CounterSource& counters, LossLedger& ledger,
+                                   std::string state_file)
+    : counters_(counters), ledger_(ledger), state_file_(std::move(state_file)) {}
+
+datapath::Result<KernelCounters> KernelLossPoller::Poll() {
+  auto now = counters_.Read();
+  if (!now) return now.error();
+  if (!loaded_) {
+    if (!state_file_.empty()) last_ = LoadSaved(state_file_);
+    loaded_ = true;
+  }
+  bool changed = !saved_once_;
+  for (const auto& [counter, source] : kLossCounters) {
+    const std::uint64_t cur = (*now)[counter], prev = last_[counter];
+    // Lower than before: the map was recreated (reboot, new pin root), so
+    // everything it holds is new.
+    const std::uint64_t delta = cur >= prev ? cur - prev : cur;
+    ledger_.Add(source, delta);
+    changed |= delta != 0;
+  }
+  last_ = *now;
+  // Only the loss counters need to survive a restart: save when they move.
+  if (changed && !state_file_.empty()) Save(state_file_, last_);
+  saved_once_ = true;
+  return now;
+}
+
+}  // namespace flows::flowd

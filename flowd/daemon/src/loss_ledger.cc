@@ -1,0 +1,28 @@
+#include "flows/flowd/loss_ledger.h"
+
+namespace flows::flowd {
+
+void LossLedger::Add(std::string_view source, std::uint64_t n) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = totals_.find(source);
+    if (it == totals_.end()) it = totals_.emplace(std::string(source), 0).first;
+    it->second += n;
+  }
+  // Even a zero makes the series exist, so dashboards see 0 rather than
+  // nothing before the first loss.
+  if (metrics_) metrics_->AddLost(source, n);
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> LossLedger::Totals() const {
+  std::lock_guard lock(mu_);
+  return {totals_.begin(), totals_.end()};
+}
+
+std::uint64_t LossLedger::Total(std::string_view source) const {
+  std::lock_guard lock(mu_);
+  auto it = totals_.find(source);
+  return it == totals_.end() ? 0 : it->second;
+}
+
+}  // namespace flows::flowd

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# flowd end to end, on a sandbox cluster (tests/sandbox/cluster.sh): a node
+# running flowd, pods made by the real CNI plugins with flows-cni chained,
+# metadata from the scripted API server, real HTTP (nginx) and DNS (dnsmasq)
+# traffic. Flows are read through gRPC by a second client (Debian's python
+# grpcio) and checked field by field; /metrics is checked with promtool and
+# scraped by a real Prometheus server.
+#
+#   test_flowd_sandbox.sh <build dir>
+#
+# Needs root; fails, never skips.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../../.." && pwd)
+BUILD=${1:?usage: $0 <build dir>}
+fail() {
+  echo "FAIL: test_flowd_sandbox: $*" >&2
+  for log in "$SANDBOX_STATE_DIR"/cluster/*/flowd.log; do
+    [[ -f $log ]] && { echo "--- $log" >&2; tail -15 "$log" >&2; }
+  done
+  exit 1
+}
+note() { echo "test_flowd_sandbox: $*"; }
+[[ $(id -u) -eq 0 ]] || fail "must run as root; this test never skips"
+for tool in dig nginx dnsmasq promtool prometheus; do
+  command -v "$tool" >/dev/null || fail "missing tool '$tool' (scripts/install-deps.sh)"
+done
+
+# shellcheck source=../../sandbox/sandbox.sh
+source "$ROOT/tests/sandbox/sandbox.sh"
+# shellcheck source=../../sandbox/cluster.sh
+source "$ROOT/tests/sandbox/cluster.sh"
+SANDBOX_ID="fi$$"
+cluster_init "$BUILD" || fail "cluster_init"
+WORK=$SANDBOX_STATE_DIR/test
+mkdir -p "$WORK"
+
+cluster_node node-a 1 --stats-interval 1 --flow-idle-timeout 2 --flow-closed-timeout 1 || fail "node-a"
+cluster_pod node-a fe demo-app frontend-7c9d8-abcde app=frontend,tier=web Deployment/frontend || fail "pod frontend"
+cluster_pod node-a pc demo-app productcatalog-5f6b7-xyz12 app=productcatalog Deployment/productcatalog || fail "pod pc"
+cluster_pod node-a dns kube-system coredns-6d4b-q8v9z k8s-app=kube-dns Deployment/coredns || fail "pod dns"
+FE=$(cluster_pod_ip fe) PC=$(cluster_pod_ip pc) DNS=$(cluster_pod_ip dns)
+cluster_service demo-app productcatalog 10.96.0.50 3550 pc || fail "service"
+note "pods: frontend $FE, productcatalog $PC, coredns $DNS"
+
+sandbox_nginx pc 3550 /products=200 /error=500 || fail "nginx"
+sandbox_dns dns cluster.local "productcatalog.demo-app.svc.cluster.local=$PC" || fail "dnsmasq"
+sleep 1  # the pod watch delivers the API's labels and owners
+
+# ---- traffic --------------------------------------------------------------
+FQDN=productcatalog.demo-app.svc.cluster.local
+fe() { ip netns exec "$(sandbox_ns fe)" "$@"; }
+answer=$(fe dig +short +time=2 +tries=1 @"$DNS" "$FQDN" A) || fail "dig"
+[[ $answer == "$PC" ]] || fail "DNS answered '$answer', not $PC"
+fe dig +time=2 +tries=1 @"$DNS" nosuch.demo-app.svc.cluster.local A | grep -q NXDOMAIN || fail "no NXDOMAIN"
+curl_pc() { fe curl -s -o /dev/null -w '%{http_code}' --max-time 5 --resolve "$FQDN:3550:$PC" "http://$FQDN:3550$1"; }
+for _ in 1 2 3 4 5; do [[ $(curl_pc /products) == 200 ]] || fail "GET /products"; done
+for _ in 1 2 3; do [[ $(curl_pc /missing) == 404 ]] || fail "GET /missing"; done
+for _ in 1 2; do [[ $(curl_pc /error) == 500 ]] || fail "GET /error"; done
+sleep 4  # drain, stats and flow-end records (idle timeout 2 s)
+
+# ---- flows through gRPC (python grpcio) -----------------------------------
+cluster_observe node-a flows --last 5000 >"$WORK/flows.jsonl" 2>"$WORK/client.err" ||
+  fail "GetFlows: $(cat "$WORK/client.err")"
+[[ -n ${KEEP_FLOWS:-} ]] && cp "$WORK/flows.jsonl" "$KEEP_FLOWS"
+note "$(wc -l <"$WORK/flows.jsonl") flows from GetFlows"
+/usr/bin/python3 - "$WORK/flows.jsonl" "$FE" "$PC" "$DNS" <<'EOF' || fail "flow checks (above)"
+import json, sys
+path, fe, pc, dns = sys.argv[1:]
+flows = [json.loads(l)["flow"] for l in open(path) if '"flow"' in l]
+errors = []
+def check(cond, what):
+    if not cond:
+        errors.append(what)
+def side(f, s):
+    return f.get(s, {})
+# Observed on the frontend's veth: one record per HTTP message there.
+fe_iface = {f["interface"]["name"] for f in flows if f.get("IP", {}).get("source") == fe
+            and f.get("trafficDirection") == "EGRESS"}
+check(len(fe_iface) == 1, f"frontend's egress seen on one interface, got {fe_iface}")
+http = [f for f in flows if "http" in f.get("l7", {}) and f["interface"]["name"] in fe_iface]
+reqs = [f for f in http if f["l7"]["type"] == "REQUEST"]
+resps = [f for f in http if f["l7"]["type"] == "RESPONSE"]
+check(len(reqs) == 10, f"10 HTTP requests at the frontend's veth, got {len(reqs)}")
+codes = sorted(f["l7"]["http"].get("code", 0) for f in resps)
+check(codes == [200] * 5 + [404] * 3 + [500] * 2, f"response codes {codes}")
+for f in reqs:
+    src, dst = side(f, "source"), side(f, "destination")
+    check(src.get("namespace") == "demo-app" and src.get("podName") == "frontend-7c9d8-abcde", f"request source {src}")
+    check("k8s:app=frontend" in src.get("labels", []) and "k8s:tier=web" in src.get("labels", []), f"labels {src.get('labels')}")
+    check(src.get("workloads") == [{"name": "frontend", "kind": "Deployment"}], f"workloads {src.get('workloads')}")
+    check(dst.get("podName") == "productcatalog-5f6b7-xyz12", f"request destination {dst}")
+    check(f.get("destinationService") == {"name": "productcatalog", "namespace": "demo-app"},
+          f"destination service {f.get('destinationService')}")
+    check("productcatalog.demo-app.svc.cluster.local" in f.get("destinationNames", []),
+          f"destination names {f.get('destinationNames')}")
+    h = f["l7"]["http"]
+    check(h.get("method") == "GET" and h.get("url", "").startswith("http://productcatalog.demo-app.svc.cluster.local:3550/"),
+          f"http {h}")
+    check(f.get("isReply") is not True, "request marked as reply")
+for f in resps:
+    check(int(f["l7"].get("latencyNs", 0)) > 0, f"response without latency: {f['l7']}")
+    check(f.get("isReply") is True, "response not marked as reply")
+    check(side(f, "source").get("podName") == "productcatalog-5f6b7-xyz12", "response source")
+dnsf = [f for f in flows if "dns" in f.get("l7", {}) and f["interface"]["name"] in fe_iface]
+ok = [f for f in dnsf if f["l7"]["type"] == "RESPONSE" and f["l7"]["dns"].get("query") == "productcatalog.demo-app.svc.cluster.local."]
+check(len(ok) == 1, f"one DNS response for productcatalog, got {len(ok)}")
+if ok:
+    d = ok[0]["l7"]["dns"]
+    check(d.get("ips") == [pc] and d.get("rcode", 0) == 0 and "A" in d.get("qtypes", []), f"dns {d}")
+    check(side(ok[0], "source").get("podName") == "coredns-6d4b-q8v9z", "DNS response source pod")
+nx = [f for f in dnsf if f["l7"]["type"] == "RESPONSE" and f["l7"]["dns"].get("query", "").startswith("nosuch.")]
+check(len(nx) == 1 and nx[0]["l7"]["dns"].get("rcode") == 3, f"NXDOMAIN response: {[f['l7'] for f in nx]}")
+# Byte counts: the flow-end record of each HTTP connection at the frontend.
+ends = [f for f in flows if "flow_end" in f.get("flowStats", {}).get("reasons", [])
+        and f["interface"]["name"] in fe_iface and f.get("l4", {}).get("TCP", {}).get("destinationPort") == 3550]
+check(len(ends) == 10, f"10 ended connections to :3550 at the frontend, got {len(ends)}")
+check(all(int(f["flowStats"].get("bytes", 0)) > 100 and int(f["flowStats"].get("packets", 0)) >= 4 for f in ends),
+      f"flow-end byte/packet counts {[f['flowStats'] for f in ends]}")
+check(all(f.get("nodeName") == "node-a" for f in flows), "node name")
+for e in errors:
+    print("  -", e)
+sys.exit(1 if errors else 0)
+EOF
+note "flows: pods, labels, workloads, service, DNS names, HTTP, DNS, byte counts ok"
+
+# A whitelist filter is applied by the server.
+cluster_observe node-a flows --last 100 --whitelist '[{"httpStatusCode": ["5+"], "sourcePod": ["demo-app/productcatalog"]}]' \
+  >"$WORK/f5xx.jsonl" || fail "filtered GetFlows"
+n5xx=$(grep -c '"flow"' "$WORK/f5xx.jsonl" || true)
+[[ $n5xx == 4 ]] || fail "5xx responses from productcatalog: $n5xx (want 2 per veth = 4)"
+# A malformed filter is INVALID_ARGUMENT naming the field.
+if cluster_observe node-a flows --whitelist '[{"sourceIp": ["10.0.0.0/33"]}]' 2>"$WORK/bad.err"; then
+  fail "a bad CIDR was accepted"
+fi
+grep -q "INVALID_ARGUMENT.*source_ip" "$WORK/bad.err" || fail "bad CIDR error: $(cat "$WORK/bad.err")"
+
+cluster_observe node-a status >"$WORK/status.json" || fail "ServerStatus"
+jq -e '(.seenFlows | tonumber) > 0 and (.maxFlows | tonumber) == 65535 and .numConnectedNodes == 1' \
+  "$WORK/status.json" >/dev/null || fail "status: $(cat "$WORK/status.json")"
+jq -e '[.flowsLostEvents[].source] | index("ring_reservation") != null' "$WORK/status.json" >/dev/null ||
+  fail "status without loss counters: $(cat "$WORK/status.json")"
+cluster_observe node-a namespaces >"$WORK/ns.json" || fail "GetNamespaces"
+jq -e '[.namespaces[].namespace] == ["demo-app", "kube-system"]' "$WORK/ns.json" >/dev/null ||
+  fail "namespaces: $(cat "$WORK/ns.json")"
+note "filters, INVALID_ARGUMENT, ServerStatus, GetNamespaces ok"
+
+# ---- /metrics --------------------------------------------------------------
+NODE_NS=$(sandbox_ns node-a)
+ip netns exec "$NODE_NS" curl -sf "$(cluster_metrics_url node-a)" >"$WORK/metrics.txt" || fail "scrape /metrics"
+promtool check metrics <"$WORK/metrics.txt" >"$WORK/promtool.out" 2>&1 || fail "promtool: $(cat "$WORK/promtool.out")"
+metric_sum() { # <name> <label regex>: sum of matching samples
+  awk -v n="$1" -v re="$2" '$1 ~ "^"n"({|$)" && $1 ~ re {s += $NF} END {print s + 0}' "$WORK/metrics.txt"
+}
+[[ $(metric_sum flows_http_requests_total 'method="GET"') -ge 10 ]] || fail "flows_http_requests_total"
+[[ $(metric_sum flows_http_responses_total 'status="500"') -ge 2 ]] || fail "flows_http_responses_total 500"
+[[ $(metric_sum flows_dns_queries_total '') -ge 2 ]] || fail "flows_dns_queries_total"
+[[ $(metric_sum flows_dns_responses_total 'rcode="NXDOMAIN"') -ge 1 ]] ||
+  fail "NXDOMAIN in flows_dns_responses_total: $(grep dns_responses "$WORK/metrics.txt")"
+[[ $(metric_sum flows_flows_processed_total '') -gt 20 ]] || fail "flows_flows_processed_total"
+grep -q '^flows_lost_events_total{source="ring_reservation"} 0' "$WORK/metrics.txt" || fail "lost_events ring_reservation series"
+note "/metrics: promtool ok, HTTP/DNS/processed/lost series ok"
+
+# A real Prometheus server scrapes it.
+# The node's metrics listen on its underlay address; Prometheus runs in the node namespace.
+target=$(cluster_metrics_url node-a)
+target=${target#http://}
+cat >"$WORK/prometheus.yml" <<EOF
+global: {scrape_interval: 1s}
+scrape_configs:
+  - job_name: flowd
+    static_configs: [{targets: ["${target%/metrics}"]}]
+EOF
+sandbox_spawn "$NODE_NS" "$WORK/prometheus.log" prometheus --config.file="$WORK/prometheus.yml" \
+  --storage.tsdb.path="$WORK/tsdb" --web.listen-address=127.0.0.1:19090 || fail "start prometheus"
+value=""
+for _ in $(seq 60); do
+  value=$(ip netns exec "$NODE_NS" curl -sf 'http://127.0.0.1:19090/api/v1/query?query=sum(flows_http_requests_total)' 2>/dev/null |
+    jq -r '.data.result[0].value[1] // empty' 2>/dev/null || true)
+  [[ -n $value ]] && break
+  sleep 0.5
+done
+[[ -n $value && ${value%.*} -ge 10 ]] || fail "Prometheus did not scrape flows_http_requests_total (got '$value')"
+health=$(ip netns exec "$NODE_NS" curl -sf 'http://127.0.0.1:19090/api/v1/targets' | jq -r '.data.activeTargets[0].health')
+[[ $health == up ]] || fail "Prometheus target health: $health"
+note "Prometheus scraped flowd: sum(flows_http_requests_total) = $value, target $health"
+note "PASS"
