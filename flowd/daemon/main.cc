@@ -1,5 +1,6 @@
 // flowd: see flows/flowd/daemon.h for what it assembles.
 #include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <thread>
@@ -10,6 +11,8 @@
 int main(int argc, char** argv) {
   auto parsed = flows::flowd::ParseDaemonOptions(argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
+  // Logs go to stderr, as a DaemonSet's container logs expect.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("flowd"));
   spdlog::set_level(spdlog::level::from_str(parsed.options.log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z flowd %l: %v");
 

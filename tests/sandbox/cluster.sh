@@ -18,7 +18,8 @@
 #   cluster_init <build dir>            sandbox_init + underlay + API server
 #   cluster_node <node> <n> [flowd args...]
 #                                       node n (1..200) running flowd
-#   cluster_flowd_start <node> / cluster_flowd_kill <node> [signal]
+#   cluster_flowd_start <node> / cluster_flowd_kill <node> [KILL]
+#                                       (CLUSTER_KUBERNETES=off: start without the API)
 #   cluster_pod <node> <key> <namespace> <pod> <labels k=v,..> [Kind/owner]
 #                                       a pod; Deployment owners get a
 #                                       ReplicaSet owner reference as in a cluster
@@ -148,13 +149,17 @@ cluster_flowd_start() {
   ns=$(sandbox_ns "$node")
   ip=$(cluster__node_ip "$node") || return 1
   [[ -s $d/flowd.args ]] && mapfile -t args <"$d/flowd.args"
-  rm -f "$d/run/observer.sock"
+  # CLUSTER_KUBERNETES=off: a flowd that cannot reach the API (it must then
+  # rely on what it persisted and what the CNI tells it).
+  local kube=(--kubernetes kubeconfig --kubeconfig "$SANDBOX_STATE_DIR/cluster/kubeconfig")
+  [[ ${CLUSTER_KUBERNETES:-on} == off ]] && kube=(--kubernetes off)
+  rm -f "$d/run/observer.sock"  # a killed flowd's; waiting for it below must mean the new one
   # nsenter --net, not ip netns exec: flowd pins on the real /sys/fs/bpf.
   sandbox_spawn_netonly "$ns" "$d/flowd.out" "$d/flowd.log" "$CLUSTER_BUILD/flowd/daemon/flowd" \
     --node-name "$node" --socket-path "$d/run/observer.sock" --listen-address "$ip:4244" \
     --metrics-address "$ip:9965" --cni-socket "$d/run/cni.sock" --state-dir "$d/state" \
     --pin-root "/sys/fs/bpf/flows-$SANDBOX_ID-$node" --node-nic eth0 \
-    --kubernetes kubeconfig --kubeconfig "$SANDBOX_STATE_DIR/cluster/kubeconfig" "${args[@]}" || return 1
+    "${kube[@]}" "${args[@]}" || return 1
   echo "$SANDBOX_LAST_PID" >"$d/flowd.pid"
   sandbox_wait_file "$d/run/observer.sock" 30 "$SANDBOX_LAST_PID" || { tail -20 "$d/flowd.log" >&2; return 1; }
   # The socket exists before the CNI listener: wait for readiness.
@@ -174,8 +179,8 @@ cluster_flowd_kill() { # <node> [signal]: stop flowd (TERM by default; KILL for 
   local pid
   pid=$(cluster_flowd_pid "$1") || return 1
   if [[ ${2:-TERM} == KILL ]]; then
-    kill -KILL "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true  # 137: killed, as asked
     return 0
   fi
   sandbox_kill "$pid"
