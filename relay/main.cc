@@ -51,6 +51,15 @@ std::chrono::milliseconds Ms(double seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // SIGINT/SIGTERM are taken by sigwait at the end. Blocked first thing:
+  // gRPC starts threads as soon as any credentials object exists, and every
+  // thread must inherit the mask or the signal kills the process there.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
   Flags f;
   CLI::App app{"flows-relay: one time-ordered, cluster-wide flow stream from every node's flowd"};
   app.set_version_flag("--version", FLOWS_VERSION);
@@ -113,14 +122,6 @@ int main(int argc, char** argv) {
     if (auto hp = ParseHostPort(d); !hp) return Fail("--peer-dns: " + hp.error().message);
   for (const auto& s : f.peer_services)
     if (auto hp = ParseHostPort(s); !hp) return Fail("--peer-service: " + hp.error().message);
-
-  // Signals are taken by sigwait below; block them before any thread starts
-  // so that every thread inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto registry = std::make_shared<prometheus::Registry>();
   RelayMetrics metrics(*registry);
