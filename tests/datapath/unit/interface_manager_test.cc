@@ -161,5 +161,21 @@ TEST(InterfaceManager, ResyncForgetsVanishedLinks) {
   EXPECT_EQ(m.interfaces().count(kVeth.ifindex), 0u);
 }
 
+TEST(InterfaceManager, CniNamedPodVethIsAttachedWhateverItsName) {
+  FakeLinks links;
+  FakeHooks hooks;
+  InterfaceManager m(links, hooks, {});
+  const LinkInfo custom{8, "pod-eth-7", "veth"};  // matches no pattern
+  ASSERT_TRUE(m.AttachPod(custom));
+  EXPECT_TRUE(hooks.attached.count({8, AttachPoint::kTcIngress}));
+  EXPECT_TRUE(hooks.attached.count({8, AttachPoint::kTcEgress}));
+  EXPECT_FALSE(m.interfaces().at(8).node_nic);
+  // A second request (a repeated ADD) attaches nothing twice.
+  const int calls = hooks.attach_calls;
+  ASSERT_TRUE(m.AttachPod(custom));
+  EXPECT_EQ(hooks.attach_calls, calls);
+  EXPECT_FALSE(m.AttachPod(kBridge));
+}
+
 }  // namespace
 }  // namespace flows::datapath

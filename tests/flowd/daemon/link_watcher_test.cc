@@ -1,0 +1,119 @@
+// The link watcher as the converter and the CNI path see it: roles and names
+// of attached interfaces, hot-plugged veths, and CNI attach requests.
+#include "flows/flowd/link_watcher.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <set>
+
+namespace flows::flowd {
+namespace {
+
+using datapath::AttachPoint;
+using datapath::LinkEvent;
+using datapath::LinkInfo;
+
+class FakeLinks final : public datapath::LinkSource {
+ public:
+  std::vector<LinkInfo> links;
+  std::optional<std::uint32_t> default_ifindex;
+
+  datapath::Result<std::vector<LinkInfo>> List() override {
+    std::lock_guard lock(mu_);
+    return links;
+  }
+  datapath::Result<std::optional<std::uint32_t>> DefaultRouteIfindex() override { return default_ifindex; }
+  datapath::Result<std::vector<LinkEvent>> WaitForEvents(std::chrono::milliseconds timeout) override {
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, timeout, [&] { return !events_.empty(); });
+    return std::exchange(events_, {});
+  }
+  void Push(LinkEvent ev) {
+    std::lock_guard lock(mu_);
+    events_.push_back(std::move(ev));
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<LinkEvent> events_;
+};
+
+class FakeHooks final : public datapath::Hooks {
+ public:
+  datapath::Status Attach(const LinkInfo& link, AttachPoint p) override {
+    std::lock_guard lock(mu);
+    attached.insert({link.ifindex, p});
+    return datapath::OkStatus();
+  }
+  void DetachAll(std::uint32_t ifindex) override {
+    std::lock_guard lock(mu);
+    std::erase_if(attached, [&](const auto& a) { return a.first == ifindex; });
+  }
+  std::mutex mu;
+  std::set<std::pair<std::uint32_t, AttachPoint>> attached;
+};
+
+LinkWatcherOptions FastOptions() {
+  LinkWatcherOptions o;
+  o.event_wait = std::chrono::milliseconds(10);
+  return o;
+}
+
+TEST(LinkWatcher, RolesAndNamesOfAttachedInterfaces) {
+  FakeLinks links;
+  links.links = {{2, "eth0", ""}, {7, "veth1234", "veth"}, {9, "cni0", "bridge"}};
+  links.default_ifindex = 2;
+  FakeHooks hooks;
+  LinkWatcher w(links, hooks, FastOptions());
+  ASSERT_TRUE(w.Start());
+  EXPECT_EQ(w.Role(2), InterfaceRole::kNodeNic);
+  EXPECT_EQ(w.Role(7), InterfaceRole::kPod);
+  EXPECT_EQ(w.Role(9), InterfaceRole::kUnknown);  // bridges get nothing
+  EXPECT_EQ(w.Name(7), "veth1234");
+  EXPECT_EQ(w.Interfaces().size(), 2u);
+}
+
+TEST(LinkWatcher, HotPluggedVethIsAttachedAndNamed) {
+  FakeLinks links;
+  FakeHooks hooks;
+  LinkWatcher w(links, hooks, FastOptions());
+  ASSERT_TRUE(w.Start());
+  links.Push({LinkEvent::Type::kAddedOrChanged, {11, "veth-new", "veth"}});
+  for (int i = 0; i < 200 && w.Role(11) != InterfaceRole::kPod; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(w.Role(11), InterfaceRole::kPod);
+  EXPECT_EQ(w.Name(11), "veth-new");
+  {
+    std::lock_guard lock(hooks.mu);
+    EXPECT_TRUE(hooks.attached.count({11, AttachPoint::kTcIngress}));
+    EXPECT_TRUE(hooks.attached.count({11, AttachPoint::kTcEgress}));
+  }
+  links.Push({LinkEvent::Type::kRemoved, {11, "veth-new", "veth"}});
+  for (int i = 0; i < 200 && w.Role(11) != InterfaceRole::kUnknown; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(w.Role(11), InterfaceRole::kUnknown);
+}
+
+TEST(LinkWatcher, CniAttachRequestsAreChecked) {
+  FakeLinks links;
+  FakeHooks hooks;
+  LinkWatcher w(links, hooks, FastOptions());
+  ASSERT_TRUE(w.Start());
+  // An interface that does not exist (in this test's network namespace).
+  auto missing = w.AttachPod("flowsnope0", 0);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("flowsnope0"), std::string::npos);
+  // "lo" exists but is no pod's veth.
+  EXPECT_FALSE(w.AttachPod("lo", 0));
+  // A name whose index changed: the CNI's interface was replaced.
+  auto replaced = w.AttachPod("lo", 12345);
+  ASSERT_FALSE(replaced);
+  EXPECT_NE(replaced.error().message.find("replaced"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace flows::flowd

@@ -1,0 +1,54 @@
+#include "flows/flowd/registry_identity.h"
+
+#include <gtest/gtest.h>
+
+namespace flows::flowd {
+namespace {
+
+TEST(RegistryIdentityResolver, NamesPodsTheWayHubbleFiltersExpect) {
+  EndpointRegistry endpoints;
+  ServiceRegistry services;
+  Endpoint ep;
+  ep.namespace_ = "demo-app";
+  ep.pod_name = "frontend-1";
+  ep.pod_uid = "u1";
+  ep.labels = {{"app", "frontend"}, {"tier", "web"}};
+  ep.workloads = {{"frontend", "Deployment"}};
+  ep.ips = {"10.0.0.2"};
+  ASSERT_TRUE(endpoints.Upsert(ep));
+  RegistryIdentityResolver r(endpoints, services);
+
+  flow::Endpoint out;
+  ASSERT_TRUE(r.ResolveEndpoint("10.0.0.2", &out));
+  EXPECT_EQ(out.namespace_(), "demo-app");
+  EXPECT_EQ(out.pod_name(), "frontend-1");
+  EXPECT_EQ(std::vector<std::string>(out.labels().begin(), out.labels().end()),
+            (std::vector<std::string>{"k8s:app=frontend", "k8s:tier=web", "k8s:io.kubernetes.pod.namespace=demo-app"}));
+  ASSERT_EQ(out.workloads_size(), 1);
+  EXPECT_EQ(out.workloads(0).name(), "frontend");
+  EXPECT_EQ(out.workloads(0).kind(), "Deployment");
+
+  flow::Endpoint unknown;
+  EXPECT_FALSE(r.ResolveEndpoint("10.0.0.99", &unknown));
+  EXPECT_EQ(unknown.pod_name(), "");
+}
+
+TEST(RegistryIdentityResolver, ServiceByClusterIpOrBackend) {
+  EndpointRegistry endpoints;
+  ServiceRegistry services;
+  ASSERT_TRUE(services.Upsert({"shop", "web", {"10.96.0.10"}}));
+  ASSERT_TRUE(services.UpsertSlice("shop", "web-x", "web", {"10.0.0.5"}));
+  RegistryIdentityResolver r(endpoints, services);
+  flow::Service s;
+  ASSERT_TRUE(r.ResolveService("10.96.0.10", &s));
+  EXPECT_EQ(s.name(), "web");
+  EXPECT_EQ(s.namespace_(), "shop");
+  flow::Service b;
+  ASSERT_TRUE(r.ResolveService("10.0.0.5", &b));
+  EXPECT_EQ(b.name(), "web");
+  flow::Service none;
+  EXPECT_FALSE(r.ResolveService("10.0.0.6", &none));
+}
+
+}  // namespace
+}  // namespace flows::flowd
