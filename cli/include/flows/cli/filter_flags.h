@@ -1,0 +1,29 @@
+// The filter flags of `flows observe`: Hubble's names and meanings, plus
+// `--dns-query`. One table drives both the command line (CLI11 options, help
+// groups) and the translation into FlowFilters, so a flag cannot exist in
+// one and be missing from the other.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace flows::cli {
+
+struct FilterFlag {
+  std::string_view name;        // long name without dashes, e.g. "from-pod"
+  std::string_view short_name;  // "" or one character, e.g. "n"
+  std::string_view group;       // heading in --help
+  std::string_view help;
+  bool takes_value = true;  // false for -4, -6, -A and --not
+};
+
+// Help headings, in the order a user narrows down flows: who, what, how.
+inline constexpr std::string_view kGroupSelectors = "Selectors (pods, namespaces, labels, addresses)";
+inline constexpr std::string_view kGroupL4 = "L3/L4 and event filters";
+inline constexpr std::string_view kGroupL7 = "L7 filters (HTTP, DNS)";
+inline constexpr std::string_view kGroupNegation = "Negation";
+
+std::span<const FilterFlag> FilterFlags();
+const FilterFlag* FindFilterFlag(std::string_view name);
+
+}  // namespace flows::cli

@@ -1,0 +1,28 @@
+// ANSI colours for the text formats, or nothing. Hubble's choices: hosts
+// cyan, ports yellow, identities magenta, verdicts by outcome.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace flows::cli {
+
+enum class Color { kNone, kRed, kGreen, kYellow, kBlue, kMagenta, kCyan };
+
+class Palette {
+ public:
+  explicit Palette(bool enabled) : enabled_(enabled) {}
+  bool enabled() const { return enabled_; }
+
+  // Appends text, wrapped in the colour's escape codes when enabled.
+  void Append(Color c, std::string_view text, std::string& out) const;
+
+ private:
+  bool enabled_;
+};
+
+// --color auto|always|never. auto: only when stdout is a terminal that is not
+// "dumb" and NO_COLOR is unset (https://no-color.org).
+bool ShouldColor(std::string_view mode, bool stdout_is_tty, const char* term_env, const char* no_color_env);
+
+}  // namespace flows::cli

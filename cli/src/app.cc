@@ -1,0 +1,87 @@
+#include "flows/cli/app.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <sstream>
+
+#include "commands.h"
+#include "flows/cli/exit_codes.h"
+#include "output.h"
+
+namespace flows::cli {
+
+int RunApp(int argc, char** argv) {
+  // A closed stdout (`flows observe | head`) must come back as EPIPE from
+  // write(), so the stream is cancelled and we exit cleanly.
+  ::signal(SIGPIPE, SIG_IGN);
+
+  CLI::App app(
+      "flows: network flows of a Kubernetes cluster, from flowd or flows-relay "
+      "(Hubble's Observer API)",
+      "flows");
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Help for every command");
+
+  ObserveOptions observe;
+  ServerOptions observe_server;
+  auto* observe_cmd = app.add_subcommand("observe", "Print flows: recent ones, or live with --follow");
+  AddObserveFlags(*observe_cmd, observe);
+  AddServerFlags(*observe_cmd, observe_server);
+
+  ServerOptions status_server;
+  std::string status_output = "table";
+  auto* status_cmd =
+      app.add_subcommand("status", "Health of the server: flows held, seen, per second, losses");
+  status_cmd->add_option("-o,--output", status_output, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  AddServerFlags(*status_cmd, status_server);
+
+  auto* list_cmd = app.add_subcommand("list", "List nodes or namespaces");
+  list_cmd->require_subcommand(1);
+  ServerOptions nodes_server, namespaces_server;
+  std::string nodes_output = "table", namespaces_output = "table";
+  auto* nodes_cmd = list_cmd->add_subcommand("nodes", "Nodes the server reads flows from");
+  nodes_cmd->add_option("-o,--output", nodes_output, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  AddServerFlags(*nodes_cmd, nodes_server);
+  auto* namespaces_cmd = list_cmd->add_subcommand("namespaces", "Namespaces with flows in the last hour");
+  namespaces_cmd->add_option("-o,--output", namespaces_output, "table or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  AddServerFlags(*namespaces_cmd, namespaces_server);
+
+  ServerOptions version_server;
+  auto* version_cmd = app.add_subcommand("version", "Versions of this client and of the server");
+  AddServerFlags(*version_cmd, version_server);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    std::ostringstream out, err;
+    const int rc = app.exit(e, out, err);
+    FdWriter(STDOUT_FILENO).Write(out.str());
+    return rc;
+  } catch (const CLI::CallForAllHelp& e) {
+    std::ostringstream out, err;
+    const int rc = app.exit(e, out, err);
+    FdWriter(STDOUT_FILENO).Write(out.str());
+    return rc;
+  } catch (const CLI::ParseError& e) {
+    std::string where = "flows";
+    for (const CLI::App* sub = &app; !sub->get_subcommands().empty();) {
+      sub = sub->get_subcommands().front();
+      where += " " + sub->get_name();
+    }
+    PrintError(ParseErrorLine(e) + " (see '" + where + " --help')");
+    return kExitUsage;
+  }
+
+  if (observe_cmd->parsed()) return RunObserve(observe, observe_server);
+  if (status_cmd->parsed()) return RunStatus(status_server, status_output);
+  if (nodes_cmd->parsed()) return RunListNodes(nodes_server, nodes_output);
+  if (namespaces_cmd->parsed()) return RunListNamespaces(namespaces_server, namespaces_output);
+  if (version_cmd->parsed()) return RunVersion(version_server);
+  return kExitUsage;
+}
+
+}  // namespace flows::cli

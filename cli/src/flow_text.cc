@@ -1,0 +1,143 @@
+#include "flows/cli/flow_text.h"
+
+#include <charconv>
+
+#include "flows/cli/event_types.h"
+
+namespace flows::cli {
+namespace {
+
+void AppendNumber(std::uint64_t n, std::string& out) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
+  out.append(buf, end);
+}
+
+std::uint32_t PortOf(const flow::Flow& f, Side side) {
+  const bool src = side == Side::kSource;
+  const flow::Layer4& l4 = f.l4();
+  switch (l4.protocol_case()) {
+    case flow::Layer4::kTCP:
+      return src ? l4.tcp().source_port() : l4.tcp().destination_port();
+    case flow::Layer4::kUDP:
+      return src ? l4.udp().source_port() : l4.udp().destination_port();
+    case flow::Layer4::kSCTP:
+      return src ? l4.sctp().source_port() : l4.sctp().destination_port();
+    default:
+      return 0;
+  }
+}
+
+}  // namespace
+
+void AppendEndpoint(const flow::Flow& f, Side side, const Palette& p, std::string& out) {
+  const bool src = side == Side::kSource;
+  if (!f.has_ip()) {
+    // No IP (ARP and the like): the MAC addresses are all there is.
+    const std::string& mac = src ? f.ethernet().source() : f.ethernet().destination();
+    p.Append(Color::kCyan, mac.empty() ? std::string_view("N/A") : std::string_view(mac), out);
+    return;
+  }
+  const flow::Endpoint& ep = src ? f.source() : f.destination();
+  const flow::Service& svc = src ? f.source_service() : f.destination_service();
+  const auto& names = src ? f.source_names() : f.destination_names();
+  const std::string& ip = src ? f.ip().source() : f.ip().destination();
+
+  // Hubble's order: pod, then service, then DNS names, then the address.
+  std::string host;
+  if (!ep.pod_name().empty()) {
+    host = ep.namespace_().empty() ? ep.pod_name() : ep.namespace_() + "/" + ep.pod_name();
+  } else if (!svc.name().empty()) {
+    host = svc.namespace_().empty() ? svc.name() : svc.namespace_() + "/" + svc.name();
+  } else if (!names.empty()) {
+    for (int i = 0; i < names.size(); ++i) {
+      if (i) host += ',';
+      host += names[i];
+    }
+  } else {
+    host = ip;
+  }
+  const std::uint32_t port = PortOf(f, side);
+  const bool bracket = port != 0 && host.find(':') != std::string::npos;  // IPv6 literal
+  if (bracket) out += '[';
+  p.Append(Color::kCyan, host, out);
+  if (bracket) out += ']';
+  if (port != 0) {
+    out += ':';
+    std::string digits;
+    AppendNumber(port, digits);
+    p.Append(Color::kYellow, digits, out);
+  }
+  if (ep.identity() != 0) {
+    out += " (";
+    std::string id = "ID:";
+    AppendNumber(ep.identity(), id);
+    p.Append(Color::kMagenta, id, out);
+    out += ')';
+  }
+}
+
+void AppendFlowType(const flow::Flow& f, std::string& out) {
+  if (f.has_l7()) {
+    const flow::Layer7& l7 = f.l7();
+    switch (l7.record_case()) {
+      case flow::Layer7::kHttp:
+        out += "http-";
+        break;
+      case flow::Layer7::kDns:
+        out += "dns-";
+        break;
+      default:
+        out += "l7-";
+    }
+    switch (l7.type()) {
+      case flow::REQUEST:
+        out += "request";
+        break;
+      case flow::RESPONSE:
+        out += "response";
+        break;
+      case flow::SAMPLE:
+        out += "sample";
+        break;
+      default:
+        out += "unknown_l7_type";
+    }
+    return;
+  }
+  const int type = f.event_type().type();
+  if (type == kEventTrace) {
+    const std::string_view point = TraceObservationPointName(f.event_type().sub_type());
+    if (!point.empty()) {
+      out += point;
+    } else {
+      out += "trace-";
+      AppendNumber(static_cast<std::uint32_t>(f.event_type().sub_type()), out);
+    }
+    return;
+  }
+  const std::string_view name = EventTypeName(type);
+  out += name.empty() ? std::string_view("UNKNOWN") : name;
+}
+
+void AppendVerdict(const flow::Flow& f, const Palette& p, std::string& out) {
+  Color c = Color::kYellow;
+  if (f.verdict() == flow::FORWARDED) c = Color::kGreen;
+  if (f.verdict() == flow::DROPPED || f.verdict() == flow::ERROR) c = Color::kRed;
+  const std::string& name = flow::Verdict_Name(f.verdict());
+  // A verdict newer than our proto: its number, not an empty column.
+  if (name.empty()) {
+    std::string number = "VERDICT_";
+    AppendNumber(static_cast<std::uint32_t>(f.verdict()), number);
+    p.Append(c, number, out);
+  } else {
+    p.Append(c, name, out);
+  }
+}
+
+Arrow ArrowOf(const flow::Flow& f) {
+  if (!f.has_is_reply()) return Arrow::kUnknown;
+  return f.is_reply().value() ? Arrow::kReply : Arrow::kRequest;
+}
+
+}  // namespace flows::cli

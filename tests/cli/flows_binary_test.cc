@@ -1,0 +1,257 @@
+// The built `flows` binary against the real ObserverService over a
+// FlowStore, on a unix socket in a temp dir: what a user gets from
+// `flows observe`, `flows status`, `flows list`, and the exit codes when the
+// server is missing or the command line is wrong.
+#include <fcntl.h>
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "flows/flowd/observer_service.h"
+#include "sample_flows.h"
+#include "temp_dir.h"
+
+extern char** environ;
+
+namespace flows::cli {
+namespace {
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Runs the flows binary with `args`, stdout and stderr to files; killed
+// after 20 s so a hang fails the test instead of the whole run.
+ProcessResult RunFlows(const flowd::testing::TempDir& dir, const std::vector<std::string>& args,
+                       const std::vector<std::string>& extra_env = {}) {
+  std::vector<std::string> argv_s = {FLOWS_BINARY};
+  argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_s;
+  for (char** e = environ; *e; ++e) {
+    if (std::string_view(*e).rfind("FLOWS_SERVER=", 0) != 0) env_s.emplace_back(*e);
+  }
+  env_s.insert(env_s.end(), extra_env.begin(), extra_env.end());
+  std::vector<char*> envp;
+  for (auto& e : env_s) envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  const std::string out_path = dir.File("stdout"), err_path = dir.File("stderr");
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid;
+  ProcessResult run;
+  if (posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data()) != 0) {
+    ADD_FAILURE() << "cannot start " << FLOWS_BINARY;
+    return run;
+  }
+  posix_spawn_file_actions_destroy(&fa);
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      ADD_FAILURE() << "flows did not finish within 20 s";
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  run.out = ReadAll(out_path);
+  run.err = ReadAll(err_path);
+  return run;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+class FlowsBinaryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_FALSE(dir_.path().empty());
+    server_address_ = "unix://" + dir_.File("observer.sock");
+    observer_ = std::make_unique<flowd::ObserverService>(
+        store_, namespaces_, flowd::NodeIdentity{"node-1", "0.1.0-test", "10.0.0.1:4244"});
+    grpc::ServerBuilder b;
+    b.AddListeningPort(server_address_, grpc::InsecureServerCredentials());
+    b.RegisterService(observer_.get());
+    server_ = b.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    // The sample flows, oldest first, as flowd's ingest would push them.
+    for (const auto& r : testing::SampleResponses()) {
+      if (!r.has_flow()) continue;
+      store_.Push(std::make_shared<flow::Flow>(r.flow()));
+      namespaces_.Observe(r.flow(), flowd::NamespaceTracker::Clock::now());
+    }
+  }
+  void TearDown() override {
+    store_.Shutdown();
+    if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  }
+
+  flowd::testing::TempDir dir_;
+  flowd::FlowStore store_{100};
+  flowd::NamespaceTracker namespaces_;
+  std::unique_ptr<flowd::ObserverService> observer_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string server_address_;
+};
+
+TEST_F(FlowsBinaryTest, ObserveJsonLastN) {
+  const ProcessResult run =
+      RunFlows(dir_, {"observe", "--server", server_address_, "-o", "json", "--last", "10"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.err, "");
+  const auto lines = Lines(run.out);
+  ASSERT_EQ(lines.size(), 10u) << run.out;
+  // The store holds 11 flows; the last 10 come oldest first.
+  const auto sample = testing::SampleResponses();
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    observer::GetFlowsResponse r;
+    ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(lines[i], &r).ok()) << lines[i];
+    ASSERT_TRUE(r.has_flow()) << lines[i];
+    EXPECT_EQ(r.flow().time().nanos(), sample[i + 1].flow().time().nanos()) << lines[i];
+    EXPECT_EQ(r.node_name(), "node-1");
+  }
+  // Hubble's jsonpb shape: proto field names, enums by name, wrappers as values.
+  EXPECT_NE(lines[0].find("\"source_port\":53"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("\"is_reply\":true"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("\"verdict\":\"FORWARDED\""), std::string::npos) << lines[0];
+}
+
+TEST_F(FlowsBinaryTest, ObserveCompactWithFilters) {
+  const ProcessResult run =
+      RunFlows(dir_, {"observe", "--server", server_address_, "--from-pod", "demo-app/productcatalog",
+                      "--http-status", "5+", "--color", "never"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(
+      run.out,
+      "Nov 22 03:19:46.800: demo-app/frontend-7d4b9c-x2k4p:46870 <- demo-app/productcatalog-5f9d8-qz9lm:3550 "
+      "http-response FORWARDED (HTTP/1.1 503 12ms (GET http://productcatalog:3550/checkout))\n");
+
+  const ProcessResult negated = RunFlows(dir_, {"observe", "--server", server_address_, "--not", "--protocol",
+                                                "dns", "--not", "--protocol", "tcp", "-o", "compact"});
+  ASSERT_EQ(negated.exit_code, 0) << negated.err;
+  ASSERT_EQ(Lines(negated.out).size(), 2u) << negated.out;  // the UDP/123 flow and the ping
+  EXPECT_NE(negated.out.find("[fd00::1]:123"), std::string::npos) << negated.out;
+  EXPECT_NE(negated.out.find("example.com"), std::string::npos) << negated.out;
+}
+
+TEST_F(FlowsBinaryTest, ServerFromEnvironment) {
+  const ProcessResult run =
+      RunFlows(dir_, {"observe", "--last", "1", "-o", "json"}, {"FLOWS_SERVER=" + server_address_});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(Lines(run.out).size(), 1u) << run.out;
+}
+
+TEST_F(FlowsBinaryTest, StatusAndLists) {
+  const ProcessResult status = RunFlows(dir_, {"status", "--server", server_address_});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("Healthcheck (via " + server_address_ + "): Ok\n"), std::string::npos)
+      << status.out;
+  EXPECT_NE(status.out.find("Version:           0.1.0-test\n"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("Current/Max Flows: 11/100 (11.00% of the ring)\n"), std::string::npos)
+      << status.out;
+  EXPECT_NE(status.out.find("Flows seen:        11 (0 aged out of the ring)\n"), std::string::npos)
+      << status.out;
+  EXPECT_NE(status.out.find("Lost events:"), std::string::npos) << status.out;
+
+  const ProcessResult nodes = RunFlows(dir_, {"list", "nodes", "--server", server_address_});
+  ASSERT_EQ(nodes.exit_code, 0) << nodes.err;
+  ASSERT_EQ(Lines(nodes.out).size(), 2u) << nodes.out;
+  EXPECT_EQ(Lines(nodes.out)[1].rfind("node-1   Connected", 0), 0u) << nodes.out;
+
+  const ProcessResult namespaces = RunFlows(dir_, {"list", "namespaces", "--server", server_address_});
+  ASSERT_EQ(namespaces.exit_code, 0) << namespaces.err;
+  EXPECT_EQ(namespaces.out, "NAMESPACE\ndemo-app\nkube-system\n");
+
+  const ProcessResult version = RunFlows(dir_, {"version", "--server", server_address_});
+  ASSERT_EQ(version.exit_code, 0) << version.err;
+  EXPECT_EQ(version.out, "flows (client): 0.1.0\nserver at " + server_address_ + ": 0.1.0-test\n");
+}
+
+TEST_F(FlowsBinaryTest, UnreachableServerIsOneLineAndExit1) {
+  const std::string missing = "unix://" + dir_.File("nobody-here.sock");
+  for (const auto& cmd : std::vector<std::vector<std::string>>{{"observe", "--server", missing},
+                                                               {"status", "--server", missing},
+                                                               {"list", "nodes", "--server", missing}}) {
+    const ProcessResult run = RunFlows(dir_, cmd);
+    EXPECT_EQ(run.exit_code, 1) << cmd[0];
+    EXPECT_EQ(run.out, "");
+    ASSERT_EQ(Lines(run.err).size(), 1u) << run.err;
+    EXPECT_NE(run.err.find(missing), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("is flowd"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("FLOWS_SERVER"), std::string::npos) << run.err;
+  }
+}
+
+TEST_F(FlowsBinaryTest, BadCommandLinesAreOneLineAndExit2) {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"observe", "--frm-pod", "x"}, "flows: unknown flag or argument: --frm-pod"},
+      {{"observe", "--from-ip", "10.0.0.0/33"},
+       "flows: --from-ip: \"10.0.0.0/33\" is not an IP address or CIDR"},
+      {{"observe", "--http-path", "("}, "flows: --http-path: bad regular expression"},
+      {{"observe", "--label", "a=b", "--from-label", "c=d"},
+       "flows: filters --label and --from-label cannot be combined"},
+      {{"observe", "--first", "5", "-f"}, "flows: --first and --follow cannot be combined"},
+      {{"observe", "-o", "yaml"}, "flows: --output: must be compact, dict, json or table"},
+      {{"observe", "--timeout", "soon"}, "flows: --timeout \"soon\" is not a positive duration"},
+      {{"observe", "--tls-server-name", "x"}, "flows: --tls-server-name needs --tls"},
+      {{"nonsense"}, "flows: "},
+      {{}, "flows: "},
+  };
+  for (const auto& [args, start] : cases) {
+    std::vector<std::string> full = args;
+    if (!args.empty() && args[0] == "observe") {
+      full.push_back("--server");
+      full.push_back(server_address_);
+    }
+    const ProcessResult run = RunFlows(dir_, full);
+    EXPECT_EQ(run.exit_code, 2) << run.err;
+    EXPECT_EQ(run.out, "");
+    ASSERT_EQ(Lines(run.err).size(), 1u) << run.err;
+    EXPECT_EQ(run.err.rfind(start, 0), 0u) << run.err;
+  }
+}
+
+TEST_F(FlowsBinaryTest, HelpGroupsFlagsAndExits0) {
+  const ProcessResult run = RunFlows(dir_, {"observe", "--help"});
+  EXPECT_EQ(run.exit_code, 0);
+  std::size_t last = 0;
+  for (const char* heading :
+       {"Selectors", "L3/L4", "L7 filters", "Negation", "How many flows", "Output", "Server"}) {
+    const std::size_t at = run.out.find(heading);
+    ASSERT_NE(at, std::string::npos) << heading << "\n" << run.out;
+    EXPECT_GT(at, last) << heading;
+    last = at;
+  }
+}
+
+}  // namespace
+}  // namespace flows::cli
