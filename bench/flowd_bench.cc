@@ -24,6 +24,7 @@
 #include "flows/flowd/flow_metrics.h"
 #include "flows/flowd/ingest_pipeline.h"
 #include "flows/flowd/observer_service.h"
+#include "flows/flowd/registry_identity.h"
 
 namespace fd = flows::datapath;
 namespace ff = flows::flowd;
@@ -31,19 +32,35 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-class Resolver final : public ff::IdentityResolver {
- public:
-  bool ResolveEndpoint(const std::string& ip, flow::Endpoint* out) const override {
-    if (ip.rfind("10.244.", 0) != 0) return false;
-    out->set_namespace_(ip.back() % 2 ? "demo-app" : "kube-system");
-    out->set_pod_name("pod-" + ip.substr(7));
-    out->add_labels("k8s:app=frontend");
-    auto* w = out->add_workloads();
-    w->set_name("frontend");
-    w->set_kind("Deployment");
-    return true;
+// The daemon's resolver over registries holding a cluster's worth of pods:
+// every source address the workload uses, and the productcatalog Service.
+struct Identities {
+  ff::EndpointRegistry endpoints;
+  ff::ServiceRegistry services;
+  ff::RegistryIdentityResolver resolver{endpoints, services};
+  Identities() {
+    for (int subnet = 0; subnet < 7; ++subnet) {
+      for (int host = 1; host <= 200; ++host) {
+        ff::Endpoint ep;
+        ep.namespace_ = host % 2 ? "demo-app" : "kube-system";
+        ep.pod_name = "frontend-7c9d8b5f4-" + std::to_string(subnet * 1000 + host);
+        ep.pod_uid = "uid-" + ep.pod_name;
+        ep.labels = {{"app", "frontend"}, {"pod-template-hash", "7c9d8b5f4"}};
+        ep.workloads = {{"frontend", "Deployment"}};
+        ep.ips = {"10.244." + std::to_string(subnet) + "." + std::to_string(host)};
+        (void)endpoints.Upsert(std::move(ep));
+      }
+    }
+    ff::Endpoint pc;
+    pc.namespace_ = "demo-app";
+    pc.pod_name = "productcatalog-6c8f9d7b5-k7p2m";
+    pc.labels = {{"app", "productcatalog"}};
+    pc.workloads = {{"productcatalog", "Deployment"}};
+    pc.ips = {"10.244.9.20"};
+    (void)endpoints.Upsert(std::move(pc));
+    (void)services.Upsert({"demo-app", "productcatalog", {"10.96.0.50"}});
+    (void)services.UpsertSlice("demo-app", "productcatalog-x", "productcatalog", {"10.244.9.20"});
   }
-  bool ResolveService(const std::string&, flow::Service*) const override { return false; }
 };
 
 class Interfaces final : public ff::InterfaceDirectory {
@@ -119,10 +136,10 @@ double RssMib() {
 struct Env {
   fd::SystemClock clock;
   fd::RecordDecoder decoder{clock};
-  Resolver resolver;
+  Identities identities;
   Interfaces interfaces;
   ff::DnsCache dns;
-  ff::FlowConverter converter{"node-1", resolver, interfaces, dns};
+  ff::FlowConverter converter{"node-1", identities.resolver, interfaces, dns};
   prometheus::Registry registry;
   ff::FlowMetrics metrics{registry, {}};
   ff::NamespaceTracker namespaces;

@@ -1,5 +1,7 @@
 #include <arpa/inet.h>
 
+#include <charconv>
+
 #include "flows/datapath/flow.h"
 
 #include "flow_record.h"
@@ -9,7 +11,14 @@ namespace flows::datapath {
 std::string IpAddress::ToString() const {
   char buf[INET6_ADDRSTRLEN] = {};
   if (version == 4) {
-    inet_ntop(AF_INET, bytes.data(), buf, sizeof(buf));
+    // Once or twice per flow on the ingest path: glibc's inet_ntop formats
+    // IPv4 with sprintf, a third of the cost of converting a flow's addresses.
+    char* p = buf;
+    for (int i = 0; i < 4; ++i) {
+      if (i) *p++ = '.';
+      p = std::to_chars(p, buf + sizeof(buf), bytes[i]).ptr;
+    }
+    return std::string(buf, p);
   } else if (version == 6) {
     inet_ntop(AF_INET6, bytes.data(), buf, sizeof(buf));
   }

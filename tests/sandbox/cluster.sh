@@ -130,7 +130,8 @@ cluster_node() {
     ip -n "$(sandbox_ns "$other")" route add "10.244.$n.0/24" via "$(cluster__node_ip_n "$n")"
   done <"$SANDBOX_STATE_DIR/cluster/nodes"
   echo "$node $n" >>"$SANDBOX_STATE_DIR/cluster/nodes"
-  printf '%s\n' "$@" >"$d/flowd.args"
+  : >"$d/flowd.args"
+  (($#)) && printf '%s\n' "$@" >"$d/flowd.args"
   cat >"$d/net.conflist" <<EOF
 {"cniVersion": "1.0.0", "name": "sandbox",
  "plugins": [

@@ -1,16 +1,37 @@
 #include "flows/flowd/ingest_pipeline.h"
 
+#include <google/protobuf/arena.h>
+
+#include <algorithm>
 
 namespace flows::flowd {
+namespace {
+
+// One arena per batch instead of a heap object per message, string and
+// repeated element: the store is a FIFO, so a batch's flows are evicted
+// together and the arena goes (in a few frees) when its last flow does.
+// Each flow's shared_ptr shares ownership of the batch's arena.
+std::shared_ptr<google::protobuf::Arena> BatchArena(std::size_t flows) {
+  google::protobuf::ArenaOptions o;
+  // A converted flow takes ~1 KiB on an arena; blocks of up to 256 KiB keep
+  // the number of mallocs per batch small without stranding much memory.
+  o.start_block_size = std::clamp<std::size_t>(flows * 1024, 1024, 256 << 10);
+  o.max_block_size = 256 << 10;
+  return std::make_shared<google::protobuf::Arena>(o);
+}
+
+}  // namespace
 
 void IngestPipeline::OnFlows(std::span<const datapath::Flow> flows) {
+  if (flows.empty()) return;
   const auto now = NamespaceTracker::Clock::now();  // once per batch is precise enough
+  std::shared_ptr<google::protobuf::Arena> arena = BatchArena(flows.size());
   for (const auto& in : flows) {
-    auto out = std::make_shared<flow::Flow>();
-    converter_.Convert(in, out.get());
+    flow::Flow* out = google::protobuf::Arena::CreateMessage<flow::Flow>(arena.get());
+    converter_.Convert(in, out);
     if (metrics_) metrics_->Observe(*out);
     namespaces_.Observe(*out, now);
-    store_.Push(std::move(out));
+    store_.Push(std::shared_ptr<const flow::Flow>(arena, out));
   }
   processed_.fetch_add(flows.size(), std::memory_order_relaxed);
 }

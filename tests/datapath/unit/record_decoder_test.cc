@@ -2,6 +2,7 @@
 // checked before a field is used.
 #include "flows/datapath/record_decoder.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 
@@ -144,4 +145,19 @@ TEST_F(DecoderTest, BadL7KeepsTheFlowAndSaysWhy) {
 }
 
 }  // namespace
+TEST(IpAddress, TextFormMatchesInetNtop) {
+  for (const char* text : {"0.0.0.0", "255.255.255.255", "10.0.0.1", "192.168.100.200", "1.22.133.4"}) {
+    IpAddress a;
+    a.version = 4;
+    ASSERT_EQ(inet_pton(AF_INET, text, a.bytes.data()), 1);
+    EXPECT_EQ(a.ToString(), text);
+  }
+  for (const char* text : {"::", "fd00::1", "2001:db8::ff00:42:8329", "::ffff:10.0.0.1"}) {
+    IpAddress a;
+    a.version = 6;
+    ASSERT_EQ(inet_pton(AF_INET6, text, a.bytes.data()), 1);
+    EXPECT_EQ(a.ToString(), text);
+  }
+}
+
 }  // namespace flows::datapath
