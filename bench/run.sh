@@ -25,7 +25,7 @@ start=$(date +%s)
 loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
 ticks_start=$(cpu_ticks)
 # `make bench` builds first; run directly, build the two targets yourself.
-for bin in bench/datapath_bench bench/flowd_bench datapath/flows-dump; do
+for bin in bench/datapath_bench bench/flowd_bench bench/relay/relay_bench datapath/flows-dump; do
   [[ -x $build/$bin ]] || { echo "bench/run.sh: $build/$bin not built" >&2; exit 1; }
 done
 
@@ -168,3 +168,9 @@ echo "flowd_bench ($mode)" >&2
 # Unpinned: the ten follow clients need the other core.
 "$build/bench/flowd_bench" "$mode" >"$tmp/flowd.json"
 python3 "$here/flowd_results.py" "$tmp/flowd.json" "$here/results" "$here/README.md"
+
+# relay: merge rate (3 and 10 synthetic nodes), end to end over gRPC, added
+# latency. Pinned like datapath_bench so runs compare with each other.
+echo "relay_bench ($mode)" >&2
+taskset -c 1 "$build/bench/relay/relay_bench" "$mode" >"$tmp/relay.json"
+python3 "$here/relay/relay_results.py" "$tmp/relay.json" "$here/results" "$here/README.md"

@@ -44,6 +44,11 @@ void FlowMerger::AddStream(const std::string& node, std::unique_ptr<FlowStream> 
 
 bool FlowMerger::Admit(std::unique_lock<std::mutex>& lock, std::size_t source, FlowItem& item) {
   while (!stopped_ && buffer_.size() >= options_.capacity) {
+    if (options_.drop_when_full && item.ordered && !overflowing_) {
+      const auto until = std::chrono::steady_clock::now() + options_.full_wait;
+      if (writable_.wait_until(lock, until, [&] { return stopped_ || buffer_.size() < options_.capacity; })) continue;
+      overflowing_ = true;
+    }
     if (options_.drop_when_full && item.ordered) {
       // Notices (a node's own lost count, its status) are never dropped:
       // they are rare and they are how the client learns about loss.
@@ -105,6 +110,7 @@ FlowMerger::Next FlowMerger::Take(std::vector<FlowItem>& out, std::size_t max, M
       ++taken;
     }
     if (taken > 0) {
+      overflowing_ = false;
       if (metrics_) metrics_->BufferDepth(-static_cast<std::int64_t>(taken));
       writable_.notify_all();
       consumer_inside_ = false;

@@ -129,8 +129,15 @@ grpc::Status RelayService::GetFlows(grpc::ServerContext* ctx, const observer::Ge
     batch.clear();
     const auto r = merger.Take(batch, kWriteBatch, now + options_.follow_rescan);
     std::uint64_t flows = 0;
-    for (const auto& item : batch) {
-      if (!writer->Write(*item.response)) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      const auto& item = batch[i];
+      // All but the last of a batch may wait in gRPC's buffer: one flush
+      // per batch instead of one per flow (several times the throughput of
+      // a follow stream under load; a batch is taken as soon as it exists,
+      // so this adds no waiting).
+      grpc::WriteOptions wo;
+      if (i + 1 < batch.size()) wo.set_buffer_hint();
+      if (!writer->Write(*item.response, wo)) {
         client_gone = true;
         break;
       }

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <grpcpp/grpcpp.h>
-#include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
 #include <condition_variable>

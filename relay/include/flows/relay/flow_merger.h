@@ -2,10 +2,15 @@
 // a MergeBuffer; the caller (the gRPC handler) takes them out in time order.
 //
 // When the buffer is full (`capacity` responses):
-//   - follow mode (drop_when_full): the pump drops the flow, counts it, and
-//     the client gets a LostEvent (source OBSERVER_EVENTS_QUEUE) with the
-//     total, like flowd's own followers: a live stream stays live and the
-//     relay's memory stays bounded, whatever a client or node does.
+//   - follow mode (drop_when_full): the pump waits up to `full_wait` for
+//     space (the consumer is busy: slowing the node down through gRPC flow
+//     control costs nothing, while a flow read and then dropped was parsed
+//     for nothing). If there is still no space, the consumer is stuck (a
+//     client that does not read): the pump drops flows, without waiting
+//     again until there is space, counts them, and the client gets a
+//     LostEvent (source OBSERVER_EVENTS_QUEUE) with the total. A live stream
+//     stays live and the relay's memory stays bounded, whatever a client or
+//     node does.
 //   - otherwise the pump waits: a bounded query (number=N, since/until)
 //     should be complete, and gRPC flow control then slows the node down.
 // Streams can be added while the merge runs (follow: nodes that join later).
@@ -32,6 +37,7 @@ struct MergerOptions {
   // Hard bound on buffered responses; at least merge.sort_window + 1.
   std::size_t capacity = 8192;
   bool drop_when_full = false;
+  std::chrono::milliseconds full_wait{100};
   // Keep Next() waiting for new streams after all current ones ended.
   bool open_ended = false;
 };
@@ -86,6 +92,7 @@ class FlowMerger {
   bool stopped_ = false;
   bool consumer_waiting_ = false;
   bool consumer_inside_ = false;     // in Take(): a full buffer is the merge's fault, not the client's
+  bool overflowing_ = false;         // dropping until Take() makes space
   std::uint64_t dropped_unreported_ = 0;
   std::atomic<std::uint64_t> dropped_total_{0};
 };
