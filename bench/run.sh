@@ -174,3 +174,13 @@ python3 "$here/flowd_results.py" "$tmp/flowd.json" "$here/results" "$here/README
 echo "relay_bench ($mode)" >&2
 taskset -c 1 "$build/bench/relay/relay_bench" "$mode" >"$tmp/relay.json"
 python3 "$here/relay/relay_results.py" "$tmp/relay.json" "$here/results" "$here/README.md"
+
+# cli: filter evaluation and compact formatting per flow, time from starting
+# `flows observe` to its first line against a full store. Pinned: the bench,
+# its in-process server and the spawned `flows` share CPU 1.
+echo "cli_bench ($mode)" >&2
+for bin in bench/cli/cli_bench cli/flows; do
+  [[ -x $build/$bin ]] || { echo "bench/run.sh: $build/$bin not built" >&2; exit 1; }
+done
+taskset -c 1 "$build/bench/cli/cli_bench" --mode "$mode" --flows "$build/cli/flows" >"$tmp/cli.json"
+python3 "$here/cli/cli_results.py" "$tmp/cli.json" "$here/results" "$here/README.md"
