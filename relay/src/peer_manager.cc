@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <set>
 
+#include "observer/observer.grpc.pb.h"
+
 namespace flows::relay {
 
 PeerManager::PeerManager(ChannelFactory dial, RelayMetrics* metrics, Options options)
@@ -19,6 +21,8 @@ void PeerManager::Upsert(const std::string& origin, const PeerSpec& spec) {
     if (it->second.origin != origin) return;  // another origin's peer: first one wins
     it->second.view.spec = spec;
     it->second.view.channel = dial_(spec);
+    it->second.view.node_name.clear();
+    it->second.name_asked = false;
     it->second.view.state = ::relay::NODE_UNAVAILABLE;
     it->second.view.error = "address changed, reconnecting";
     if (metrics_) metrics_->PeerState(spec.name, false);
@@ -97,6 +101,8 @@ bool PeerManager::AnyConnected() const {
 }
 
 void PeerManager::PollOnce() {
+  std::vector<std::pair<std::string, std::shared_ptr<grpc::Channel>>> unnamed;
+  {
   std::lock_guard lock(mu_);
   const auto now = std::chrono::steady_clock::now();
   bool changed = false;
@@ -125,8 +131,29 @@ void PeerManager::PollOnce() {
       }
     }
     // IDLE / CONNECTING: keep the last verdict until the attempt resolves.
+    if (v.state == ::relay::NODE_CONNECTED && v.node_name.empty() && !p.name_asked) {
+      p.name_asked = true;
+      unnamed.emplace_back(name, v.channel);
+    }
   }
   if (changed) PublishCountsLocked();
+  }
+  if (!unnamed.empty()) LearnNames(unnamed);
+}
+
+void PeerManager::LearnNames(const std::vector<std::pair<std::string, std::shared_ptr<grpc::Channel>>>& peers) {
+  for (const auto& [key, channel] : peers) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+    observer::GetNodesResponse res;
+    if (!observer::Observer::NewStub(channel)->GetNodes(&ctx, {}, &res).ok()) continue;
+    // A flowd answers with itself alone; anything else (a relay behind a
+    // relay, say) has no single name.
+    if (res.nodes_size() != 1 || res.nodes(0).name().empty() || res.nodes(0).name().size() > 253) continue;
+    std::lock_guard lock(mu_);
+    auto it = peers_.find(key);
+    if (it != peers_.end() && it->second.view.channel == channel) it->second.view.node_name = res.nodes(0).name();
+  }
 }
 
 void PeerManager::PublishCountsLocked() {

@@ -39,7 +39,7 @@ grpc::Status RelayService::GetFlows(grpc::ServerContext* ctx, const observer::Ge
   const bool follow = req->follow();
   const auto peers = peers_.Snapshot();
   std::vector<std::string> connected, unavailable;
-  for (const auto& p : peers) (p.state == ::relay::NODE_CONNECTED ? connected : unavailable).push_back(p.spec.name);
+  for (const auto& p : peers) (p.state == ::relay::NODE_CONNECTED ? connected : unavailable).push_back(p.display());
   if (peers.empty() && !follow)
     return {grpc::StatusCode::UNAVAILABLE, "the relay knows no nodes (see --peer, --peer-dns, --peer-service)"};
 
@@ -55,7 +55,7 @@ grpc::Status RelayService::GetFlows(grpc::ServerContext* ctx, const observer::Ge
   if (!unavailable.empty()) {
     std::string message;
     for (const auto& p : peers)
-      if (p.state != ::relay::NODE_CONNECTED) message += (message.empty() ? "" : "; ") + p.spec.name + ": " + p.error;
+      if (p.state != ::relay::NODE_CONNECTED) message += (message.empty() ? "" : "; ") + p.display() + ": " + p.error;
     if (!writer->Write(NodeStatus(::relay::NODE_UNAVAILABLE, unavailable, message))) return grpc::Status::OK;
   }
 
@@ -64,18 +64,22 @@ grpc::Status RelayService::GetFlows(grpc::ServerContext* ctx, const observer::Ge
   struct Active {
     std::uint64_t epoch = 0;
     bool running = false;
+    std::string display;  // what the client is told the node is called
   };
   std::mutex active_mu;
   std::map<std::string, Active> active;
-  auto on_end = [&](const std::string& node, const grpc::Status& status) -> std::optional<observer::GetFlowsResponse> {
+  // Streams are labelled with the PeerManager's key for the node.
+  auto on_end = [&](const std::string& key, const grpc::Status& status) -> std::optional<observer::GetFlowsResponse> {
+    std::string display;
     {
       std::lock_guard lock(active_mu);
-      active[node].running = false;
+      active[key].running = false;
+      display = active[key].display;
     }
     if (ctx->IsCancelled()) return std::nullopt;  // the client left; we cancelled
-    auto notice = EndNotice(node, status, follow);
+    auto notice = EndNotice(display, status, follow);
     if (notice && notice->node_status().state_change() == ::relay::NODE_UNAVAILABLE)
-      peers_.ReportFailure(node, notice->node_status().message());
+      peers_.ReportFailure(key, notice->node_status().message());
     return notice;
   };
 
@@ -90,7 +94,7 @@ grpc::Status RelayService::GetFlows(grpc::ServerContext* ctx, const observer::Ge
   auto start = [&](const PeerView& p, const observer::GetFlowsRequest& r) {
     {
       std::lock_guard lock(active_mu);
-      active[p.spec.name] = Active{p.epoch, true};
+      active[p.spec.name] = Active{p.epoch, true, p.display()};
     }
     merger.AddStream(p.spec.name, open_(p, r));
   };
@@ -118,7 +122,7 @@ grpc::Status RelayService::GetFlows(grpc::ServerContext* ctx, const observer::Ge
           fresh = it == active.end() || (!it->second.running && it->second.epoch < p.epoch);
         }
         if (!fresh) continue;
-        if (!writer->Write(NodeStatus(::relay::NODE_CONNECTED, {p.spec.name}))) {
+        if (!writer->Write(NodeStatus(::relay::NODE_CONNECTED, {p.display()}))) {
           client_gone = true;
           break;
         }

@@ -33,10 +33,10 @@ grpc::Status RelayService::ServerStatus(grpc::ServerContext*, const observer::Se
   std::uint32_t connected = 0;
   std::set<std::string> unavailable;
   for (const auto& p : peers)
-    if (p.state != ::relay::NODE_CONNECTED) unavailable.insert(p.spec.name);
+    if (p.state != ::relay::NODE_CONNECTED) unavailable.insert(p.display());
   for (const auto& a : AskStatus(peers, options_.call_timeout)) {
     if (!a.status.ok()) {
-      unavailable.insert(a.peer->spec.name);
+      unavailable.insert(a.peer->display());
       continue;
     }
     ++connected;
@@ -62,7 +62,7 @@ grpc::Status RelayService::GetNodes(grpc::ServerContext*, const observer::GetNod
   for (const auto& a : answers) by_name[a.peer->spec.name] = &a;
   for (const auto& p : peers) {
     auto* n = res->add_nodes();
-    n->set_name(p.spec.name);
+    n->set_name(p.display());
     n->set_address(p.spec.address);
     n->mutable_tls()->set_enabled(options_.peer_tls);
     if (options_.peer_tls)

@@ -37,6 +37,10 @@ class RelayIntegrationTest : public ::testing::Test {
   std::unique_ptr<observer::Observer::Stub> stub_;
 };
 
+std::size_t CountPod(const std::vector<observer::GetFlowsResponse>& rs, const std::string& pod) {
+  return std::count_if(rs.begin(), rs.end(), [&](const auto& r) { return r.flow().source().pod_name() == pod; });
+}
+
 // A follow stream only sees flows pushed after each node got the request:
 // push one flow per node until each has come through. Returns the flows seen.
 std::size_t WarmUp(StreamCollector& c, std::vector<std::unique_ptr<TestNode>>& nodes) {
@@ -90,12 +94,12 @@ TEST_F(RelayIntegrationTest, FollowMergesLiveFlowsInTimeOrder) {
   observer::GetFlowsRequest req;
   req.set_follow(true);
   StreamCollector c(*stub_, req);
-  const std::size_t warm = WarmUp(c, nodes_);
+  WarmUp(c, nodes_);
   for (int k = 0; k < 300; ++k) {
-    nodes_[k % 3]->Push(testing::NowNs());
+    nodes_[k % 3]->Push(testing::NowNs(), "demo-app", "measured");
     if (k % 30 == 0) std::this_thread::sleep_for(10ms);
   }
-  ASSERT_TRUE(c.WaitFor([&](const auto& rs) { return CountFlows(rs) == warm + 300; }));
+  ASSERT_TRUE(c.WaitFor([&](const auto& rs) { return CountPod(rs, "measured") == 300; }));
   ExpectOrdered(c.Responses());
 }
 
@@ -115,9 +119,7 @@ TEST_F(RelayIntegrationTest, NodeStoppedMidStreamIsReportedAndComesBack) {
   // The stream goes on with the others.
   nodes_[0]->Push(testing::NowNs(), "demo-app", "after-stop");
   nodes_[2]->Push(testing::NowNs(), "demo-app", "after-stop");
-  ASSERT_TRUE(c.WaitFor([&](const auto& rs) {
-    return std::count_if(rs.begin(), rs.end(), [](const auto& r) { return r.flow().source().pod_name() == "after-stop"; }) == 2;
-  }));
+  ASSERT_TRUE(c.WaitFor([&](const auto& rs) { return CountPod(rs, "after-stop") == 2; }));
   EXPECT_GE(CountFlows(c.Responses()), warm + 2);
 
   // Restarted on the same address: connected again, and its new flows flow.
@@ -240,6 +242,29 @@ TEST_F(RelayIntegrationTest, BadRequestsAreRefusedNamingTheField) {
   StreamCollector c2(*stub_, both);
   ASSERT_TRUE(c2.WaitDone());
   EXPECT_EQ(c2.status().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(RelayIntegrationTest, PeersKnownByAddressAreShownByTheirNodeNames) {
+  testing::RelayHarness relay;
+  const std::string address = nodes_[0]->address();
+  relay.peers().Replace("static", {PeerSpec{address, address, {}}});  // as --peer gives it
+  ASSERT_TRUE(relay.WaitConnected(1));
+  const auto until = std::chrono::steady_clock::now() + 5s;
+  while (relay.peers().Snapshot()[0].node_name.empty() && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(20ms);
+  nodes_[0]->Push(testing::NowNs());
+  auto stub = relay.Stub();
+  StreamCollector c(*stub, observer::GetFlowsRequest());
+  ASSERT_TRUE(c.WaitDone());
+  const auto rs = c.Responses();
+  ASSERT_FALSE(rs.empty());
+  EXPECT_TRUE(HasStatus(rs, ::relay::NODE_CONNECTED, "node-0"));
+  grpc::ClientContext ctx;
+  observer::GetNodesResponse nodes;
+  ASSERT_TRUE(stub->GetNodes(&ctx, {}, &nodes).ok());
+  ASSERT_EQ(nodes.nodes_size(), 1);
+  EXPECT_EQ(nodes.nodes(0).name(), "node-0");
+  EXPECT_EQ(nodes.nodes(0).address(), address);
 }
 
 TEST(RelayNoNodesTest, ABoundedQueryWithNoNodesIsUnavailable) {

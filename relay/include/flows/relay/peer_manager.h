@@ -41,6 +41,10 @@ struct PeerView {
   std::uint64_t epoch = 0;
   std::shared_ptr<grpc::Channel> channel;
   std::string error;  // why it is unavailable, when known
+  // The name the node gives itself (GetNodes), asked once connected: static
+  // and DNS peers are known only by address, but users know nodes by name.
+  std::string node_name;
+  const std::string& display() const { return node_name.empty() ? spec.name : node_name; }
 };
 
 using ChannelFactory = std::function<std::shared_ptr<grpc::Channel>(const PeerSpec&)>;
@@ -74,10 +78,13 @@ class PeerManager {
   void PollOnce();
 
  private:
+  // Asks newly connected nodes their names (outside the lock: a network call).
+  void LearnNames(const std::vector<std::pair<std::string, std::shared_ptr<grpc::Channel>>>& peers);
   struct Peer {
     PeerView view;
     std::string origin;
     std::chrono::steady_clock::time_point failed_at{};
+    bool name_asked = false;
   };
   void RemoveLocked(std::map<std::string, Peer>::iterator it);
   void PublishCountsLocked();
