@@ -1,9 +1,11 @@
 // -o json: each GetFlowsResponse as proto3 JSON on one line, with the proto
 // field names ("source_port", "node_name", "IP"), as Hubble's jsonpb output
-// does, so jq scripts written for Hubble work unchanged.
+// does, so jq scripts written for Hubble work unchanged. The fast writer in
+// proto_json.h does the work; protobuf's printer covers what it declines.
 #include <google/protobuf/util/json_util.h>
 
 #include "printers.h"
+#include "proto_json.h"
 
 namespace flows::cli {
 namespace {
@@ -16,6 +18,10 @@ class JsonPrinter final : public FlowPrinter {
     // Node status goes to stderr (Hubble does the same), so stdout holds
     // flows and lost events only.
     std::string& to = r.has_node_status() ? err : out;
+    if (AppendProtoJson(r, to)) {
+      to += '\n';
+      return;
+    }
     json_.clear();
     const auto status = google::protobuf::util::MessageToJsonString(r, &json_, options_);
     if (!status.ok()) {

@@ -98,6 +98,11 @@ class FlowsBinaryTest : public ::testing::Test {
     server_address_ = "unix://" + dir_.File("observer.sock");
     observer_ = std::make_unique<flowd::ObserverService>(
         store_, namespaces_, flowd::NodeIdentity{"node-1", "0.1.0-test", "10.0.0.1:4244"});
+    // flowd's loss counters, as the daemon wires them (ServerStatus field
+    // 200000): `flows status` must print each.
+    observer_->SetLossSource([] {
+      return std::vector<std::pair<std::string, std::uint64_t>>{{"ring_reservation", 0}, {"client", 7}};
+    });
     grpc::ServerBuilder b;
     b.AddListeningPort(server_address_, grpc::InsecureServerCredentials());
     b.RegisterService(observer_.get());
@@ -180,7 +185,11 @@ TEST_F(FlowsBinaryTest, StatusAndLists) {
       << status.out;
   EXPECT_NE(status.out.find("Flows seen:        11 (0 aged out of the ring)\n"), std::string::npos)
       << status.out;
-  EXPECT_NE(status.out.find("Lost events:"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("Lost events:       7 in total\n"
+                            "  ring_reservation:   0\n"
+                            "  client:             7\n"),
+            std::string::npos)
+      << status.out;
 
   const ProcessResult nodes = RunFlows(dir_, {"list", "nodes", "--server", server_address_});
   ASSERT_EQ(nodes.exit_code, 0) << nodes.err;
