@@ -1,6 +1,8 @@
 #include "proto_json.h"
 
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/timestamp.pb.h>
+#include <google/protobuf/wrappers.pb.h>
 #include <time.h>
 
 #include <charconv>
@@ -30,48 +32,48 @@ void AppendInt(T v, std::string& out) {
 bool AppendString(const std::string& s, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
   out += '"';
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
+  std::size_t plain_from = 0;  // characters that need no escape are copied in runs
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' && c != '>') continue;
+    if (c >= 0x80) return false;
+    out.append(s, plain_from, i - plain_from);
+    plain_from = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
-        continue;
+        break;
       case '\\':
         out += "\\\\";
-        continue;
+        break;
       case '\b':
         out += "\\b";
-        continue;
+        break;
       case '\f':
         out += "\\f";
-        continue;
+        break;
       case '\n':
         out += "\\n";
-        continue;
+        break;
       case '\r':
         out += "\\r";
-        continue;
+        break;
       case '\t':
         out += "\\t";
-        continue;
+        break;
       case '<':
         out += "\\u003c";
-        continue;
+        break;
       case '>':
         out += "\\u003e";
-        continue;
-      default:
         break;
-    }
-    if (c >= 0x80) return false;
-    if (c < 0x20 || c == 0x7f) {
-      out += "\\u00";
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    } else {
-      out += ch;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
     }
   }
+  out.append(s, plain_from, std::string::npos);
   out += '"';
   return true;
 }
@@ -105,10 +107,12 @@ bool AppendTimestamp(const Message& m, std::string& out) {
   return true;
 }
 
-bool AppendMessage(const Message& m, std::string& out);
+constexpr int kMaxDepth = 100;  // protobuf's own recursion limit
+
+bool AppendMessage(const Message& m, std::string& out, int depth);
 
 // One value of field `f` (element `index` when repeated).
-bool AppendValue(const Message& m, const FieldDescriptor* f, int index, std::string& out) {
+bool AppendValue(const Message& m, const FieldDescriptor* f, int index, std::string& out, int depth) {
   const Reflection* r = m.GetReflection();
   const bool rep = f->is_repeated();
   switch (f->cpp_type()) {
@@ -150,26 +154,29 @@ bool AppendValue(const Message& m, const FieldDescriptor* f, int index, std::str
       return AppendString(s, out);
     }
     case FieldDescriptor::CPPTYPE_MESSAGE:
-      return AppendMessage(rep ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f), out);
+      return AppendMessage(rep ? r->GetRepeatedMessage(m, f, index) : r->GetMessage(m, f), out, depth + 1);
     default:
       return false;  // float and double: protobuf's number formatting is not ours to copy
   }
 }
 
-bool AppendMessage(const Message& m, std::string& out) {
+bool AppendMessage(const Message& m, std::string& out, int depth) {
+  if (depth > kMaxDepth) return false;
   const Descriptor* d = m.GetDescriptor();
-  if (d->file()->name().rfind("google/protobuf/", 0) == 0) {
-    const std::string& name = d->full_name();
-    if (name == "google.protobuf.Timestamp") return AppendTimestamp(m, out);
-    if (name == "google.protobuf.BoolValue" || name == "google.protobuf.Int32Value" ||
-        name == "google.protobuf.UInt32Value" || name == "google.protobuf.Int64Value" ||
-        name == "google.protobuf.UInt64Value" || name == "google.protobuf.StringValue") {
-      return AppendValue(m, d->FindFieldByNumber(1), -1, out);
-    }
-    return false;  // Duration, FieldMask, Any, Struct, ...: not in flows' responses
+  if (d == google::protobuf::Timestamp::descriptor()) return AppendTimestamp(m, out);
+  // Wrappers print as their value (float, double and bytes wrappers are
+  // declined by AppendValue).
+  if (d->file() == google::protobuf::BoolValue::descriptor()->file()) {
+    return AppendValue(m, d->FindFieldByNumber(1), -1, out, depth);
   }
+  // Duration, FieldMask, Any, Struct, ...: not in flows' responses.
+  if (d->file()->package() == "google.protobuf") return false;
   const Reflection* r = m.GetReflection();
-  std::vector<const FieldDescriptor*> fields;
+  // One field list per nesting depth, reused: no allocation per message.
+  // Sized once: growing it would move the lists outer calls are iterating.
+  thread_local std::vector<std::vector<const FieldDescriptor*>> lists(kMaxDepth + 1);
+  std::vector<const FieldDescriptor*>& fields = lists[static_cast<std::size_t>(depth)];
+  fields.clear();
   r->ListFields(m, &fields);  // set fields, by field number, as protobuf prints them
   out += '{';
   bool first = true;
@@ -185,10 +192,10 @@ bool AppendMessage(const Message& m, std::string& out) {
       const int n = r->FieldSize(m, f);
       for (int i = 0; i < n; ++i) {
         if (i) out += ',';
-        if (!AppendValue(m, f, i, out)) return false;
+        if (!AppendValue(m, f, i, out, depth)) return false;
       }
       out += ']';
-    } else if (!AppendValue(m, f, -1, out)) {
+    } else if (!AppendValue(m, f, -1, out, depth)) {
       return false;
     }
   }
@@ -200,7 +207,7 @@ bool AppendMessage(const Message& m, std::string& out) {
 
 bool AppendProtoJson(const Message& m, std::string& out) {
   const std::size_t size = out.size();
-  if (AppendMessage(m, out)) return true;
+  if (AppendMessage(m, out, 0)) return true;
   out.resize(size);
   return false;
 }
