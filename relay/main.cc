@@ -169,8 +169,8 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "flows-relay %s: serving on %s (port %d)%s%s, %zu static peers\n", FLOWS_VERSION,
                listen->c_str(), port, f.unix_socket.empty() ? "" : " and unix:", f.unix_socket.c_str(),
                static_peers.size());
-  // The port actually bound, for scripts that listen on port 0.
-  std::printf("listening %d\n", port);
+  // The ports actually bound, for scripts (and tests) that ask for port 0.
+  std::printf("listening %d metrics %d\n", port, metrics_server ? metrics_server->port() : 0);
   std::fflush(stdout);
 
   int sig = 0;
