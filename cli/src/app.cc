@@ -1,5 +1,6 @@
 #include "flows/cli/app.h"
 
+#include <grpc/support/log.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -15,6 +16,9 @@ int RunApp(int argc, char** argv) {
   // A closed stdout (`flows observe | head`) must come back as EPIPE from
   // write(), so the stream is cancelled and we exit cleanly.
   ::signal(SIGPIPE, SIG_IGN);
+  // gRPC logs connection failures (TLS handshakes, ...) to stderr on its
+  // own; the CLI reports each failure once, in one line, so gRPC's log goes.
+  gpr_set_log_function([](gpr_log_func_args*) {});
 
   CLI::App app(
       "flows: network flows of a Kubernetes cluster, from flowd or flows-relay "

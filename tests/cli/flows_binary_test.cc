@@ -19,6 +19,7 @@
 #include "flows/flowd/observer_service.h"
 #include "sample_flows.h"
 #include "temp_dir.h"
+#include "test_pki.h"
 
 extern char** environ;
 
@@ -247,6 +248,54 @@ TEST_F(FlowsBinaryTest, BadCommandLinesAreOneLineAndExit2) {
     ASSERT_EQ(Lines(run.err).size(), 1u) << run.err;
     EXPECT_EQ(run.err.rfind(start, 0), 0u) << run.err;
   }
+}
+
+// --tls flags against a TCP listener that requires client certificates.
+TEST_F(FlowsBinaryTest, MutualTls) {
+  flowd::testing::TestPki pki;
+  pki.Issue("server", "ca", "subjectAltName=DNS:flowd.test");
+  pki.Issue("client", "ca", "extendedKeyUsage=clientAuth");
+  pki.Issue("rogue-client", "rogue-ca", "extendedKeyUsage=clientAuth");
+  ASSERT_TRUE(pki.ok());
+  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  ssl.pem_root_certs = pki.Read("ca.crt");
+  ssl.pem_key_cert_pairs.push_back({pki.Read("server.key"), pki.Read("server.crt")});
+  flowd::ObserverService tls_observer(store_, namespaces_, flowd::NodeIdentity{"node-1", "0.1.0-test", ""});
+  int port = 0;
+  grpc::ServerBuilder b;
+  b.AddListeningPort("127.0.0.1:0", grpc::SslServerCredentials(ssl), &port);
+  b.RegisterService(&tls_observer);
+  auto server = b.BuildAndStart();
+  ASSERT_NE(server, nullptr);
+  const std::string address = "127.0.0.1:" + std::to_string(port);
+  auto status = [&](const std::string& ca, const std::string& client) {
+    std::vector<std::string> args = {
+        "status", "--server",          address,      "--timeout",           "3s",
+        "--tls",  "--tls-server-name", "flowd.test", "--tls-ca-cert-files", pki.File(ca + ".crt")};
+    if (!client.empty()) {
+      args.insert(args.end(), {"--tls-client-cert-file", pki.File(client + ".crt"), "--tls-client-key-file",
+                               pki.File(client + ".key")});
+    }
+    return RunFlows(dir_, args);
+  };
+
+  const ProcessResult ok = status("ca", "client");
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(ok.out.rfind("Healthcheck (via " + address + "): Ok\n", 0), 0u) << ok.out;
+
+  for (const auto& [ca, client] : std::vector<std::pair<std::string, std::string>>{
+           {"ca", ""}, {"ca", "rogue-client"}, {"rogue-ca", "client"}}) {
+    const ProcessResult refused = status(ca, client);
+    EXPECT_EQ(refused.exit_code, 1) << ca << " " << client << ": " << refused.out;
+    EXPECT_EQ(Lines(refused.err).size(), 1u) << refused.err;
+    EXPECT_NE(refused.err.find("cannot reach the flows server at " + address), std::string::npos)
+        << refused.err;
+  }
+
+  const ProcessResult no_file = status("no-such-ca", "client");
+  EXPECT_EQ(no_file.exit_code, 2);
+  EXPECT_EQ(no_file.err.rfind("flows: --tls-ca-cert-files: cannot read ", 0), 0u) << no_file.err;
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
 }
 
 TEST_F(FlowsBinaryTest, HelpGroupsFlagsAndExits0) {
