@@ -1,10 +1,9 @@
 // -o dict: one "KEY: value" block per flow, separated by a dashed line, as
 // Hubble's dict output; flows adds the datapath counters (STATS) when the
 // flow carries them.
-#include <charconv>
-
 #include "flows/cli/flow_text.h"
 #include "printers.h"
+#include "text_util.h"
 
 namespace flows::cli {
 namespace {
@@ -42,9 +41,9 @@ class DictPrinter final : public FlowPrinter {
     if (f.has_flow_stats()) {
       const flow::FlowStats& st = f.flow_stats();
       out += "\n      STATS: ";
-      Number(st.packets(), out);
+      AppendNumber(st.packets(), out);
       out += st.packets() == 1 ? " packet, " : " packets, ";
-      Number(st.bytes(), out);
+      AppendNumber(st.bytes(), out);
       out += st.bytes() == 1 ? " byte" : " bytes";
       if (!st.reasons().empty()) {
         out += " (";
@@ -59,12 +58,6 @@ class DictPrinter final : public FlowPrinter {
   }
 
  private:
-  static void Number(std::uint64_t n, std::string& out) {
-    char buf[24];
-    const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
-    out.append(buf, end);
-  }
-
   Palette palette_;
   TimeFormatter time_;
   bool node_;

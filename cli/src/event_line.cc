@@ -1,15 +1,10 @@
 #include <charconv>
 
 #include "printers.h"
+#include "text_util.h"
 
 namespace flows::cli {
 namespace {
-
-void AppendNumber(std::uint64_t n, std::string& out) {
-  char buf[24];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
-  out.append(buf, end);
-}
 
 // Hubble lists node names up to ~50 characters, then "(and N more)".
 void AppendNodeNames(const relay::NodeStatusEvent& s, std::string& out) {

@@ -4,15 +4,10 @@
 #include <string_view>
 
 #include "flows/cli/flow_text.h"
+#include "text_util.h"
 
 namespace flows::cli {
 namespace {
-
-void AppendNumber(std::uint64_t n, std::string& out) {
-  char buf[24];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
-  out.append(buf, end);
-}
 
 template <typename Strings>
 void AppendJoined(const Strings& items, std::string_view sep, std::string& out) {

@@ -3,15 +3,10 @@
 #include <charconv>
 
 #include "flows/cli/event_types.h"
+#include "text_util.h"
 
 namespace flows::cli {
 namespace {
-
-void AppendNumber(std::uint64_t n, std::string& out) {
-  char buf[24];
-  const auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
-  out.append(buf, end);
-}
 
 std::uint32_t PortOf(const flow::Flow& f, Side side) {
   const bool src = side == Side::kSource;

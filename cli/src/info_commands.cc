@@ -8,6 +8,7 @@
 #include "flows/cli/status_text.h"
 #include "observer/observer.grpc.pb.h"
 #include "output.h"
+#include "text_util.h"
 
 #ifndef FLOWS_VERSION
 #define FLOWS_VERSION "unknown"
@@ -15,13 +16,6 @@
 
 namespace flows::cli {
 namespace {
-
-std::string OneLine(std::string s) {
-  for (char& c : s) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  return s;
-}
 
 // Connects, then makes one unary call; prints what went wrong and returns
 // the exit code when it did.

@@ -11,6 +11,7 @@
 #include "flows/cli/palette.h"
 #include "observer/observer.grpc.pb.h"
 #include "output.h"
+#include "text_util.h"
 
 namespace flows::cli {
 namespace {
@@ -18,13 +19,6 @@ namespace {
 // Without --follow, lines are written in batches of about this size: a
 // `--last 65535` run makes a few hundred writes, not 65,535.
 constexpr std::size_t kBatchBytes = 64 * 1024;
-
-std::string OneLine(std::string s) {
-  for (char& c : s) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  return s;
-}
 
 }  // namespace
 

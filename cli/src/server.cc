@@ -5,6 +5,7 @@
 
 #include "flows/cli/time_parse.h"
 #include "observer/observer.grpc.pb.h"
+#include "text_util.h"
 
 namespace flows::cli {
 namespace {
@@ -24,13 +25,6 @@ datapath::Result<std::string> ReadFile(std::string_view flag, const std::string&
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-std::string OneLine(std::string s) {
-  for (char& c : s) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  return s;
 }
 
 }  // namespace
