@@ -2,10 +2,10 @@
 // (--peer, --peer-dns, --peer-service), keeps a connection to each, and
 // answers GetFlows / ServerStatus / GetNodes / GetNamespaces from all of
 // them (relay_service.h). Serves its own /metrics, /healthz, /readyz.
-#include <CLI/CLI.hpp>
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <memory>
 
@@ -70,8 +70,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--peer", f.peers, "a node's flowd as host:port (repeatable)");
   app.add_option("--peer-dns", f.peer_dns, "name:port resolving to every node, re-resolved (repeatable)");
-  app.add_option("--peer-dns-interval", f.dns_interval_s, "seconds between DNS lookups")->capture_default_str();
-  app.add_option("--peer-service", f.peer_services, "host:port of a peer.Peer service announcing nodes (repeatable)");
+  app.add_option("--peer-dns-interval", f.dns_interval_s, "seconds between DNS lookups")
+      ->capture_default_str();
+  app.add_option("--peer-service", f.peer_services,
+                 "host:port of a peer.Peer service announcing nodes (repeatable)");
   app.add_option("--peer-default-port", f.peer_default_port, "port for announced addresses without one")
       ->capture_default_str()
       ->check(CLI::Range(1, 65535));
@@ -83,7 +85,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.01, 3600.0));
   app.add_option("--tls-cert", f.serve_tls.cert, "serve TLS with this certificate (PEM)");
   app.add_option("--tls-key", f.serve_tls.key, "... and this key (PEM)");
-  app.add_option("--tls-client-ca", f.serve_tls.client_ca, "require client certificates signed by this CA (mTLS)");
+  app.add_option("--tls-client-ca", f.serve_tls.client_ca,
+                 "require client certificates signed by this CA (mTLS)");
   app.add_option("--peer-tls-ca", f.dial.tls.ca, "dial nodes with TLS, verifying them against this CA");
   app.add_option("--peer-tls-cert", f.dial.tls.cert, "client certificate for nodes (mTLS)");
   app.add_option("--peer-tls-key", f.dial.tls.key, "client key for nodes (mTLS)");
@@ -95,7 +98,8 @@ int main(int argc, char** argv) {
                  "responses buffered per GetFlows call before a follow stream drops (LostEvent)")
       ->capture_default_str()
       ->check(CLI::Range(2, 20'000'000));
-  app.add_option("--sort-buffer-drain-timeout", f.drain_timeout_s, "longest a flow waits for a silent node, seconds")
+  app.add_option("--sort-buffer-drain-timeout", f.drain_timeout_s,
+                 "longest a flow waits for a silent node, seconds")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 600.0));
   app.add_option("--peer-call-timeout", f.call_timeout_s, "deadline of unary calls to nodes, seconds")
@@ -162,7 +166,8 @@ int main(int argc, char** argv) {
   if (!f.metrics.empty()) {
     // Ready when at least one node is connected: a relay with none has
     // nothing to answer with.
-    auto m = flows::flowd::MetricsServer::Start(f.metrics, registry, [&peers] { return peers.AnyConnected(); });
+    auto m =
+        flows::flowd::MetricsServer::Start(f.metrics, registry, [&peers] { return peers.AnyConnected(); });
     if (!m) return Fail("--metrics-address: " + m.error().message);
     metrics_server = std::move(*m);
   }

@@ -13,10 +13,9 @@
 //                            1 s): with all nodes sending, with one idle
 //                            node (the drain timeout is what bounds it), and
 //                            reading one node directly for comparison
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "relay_harness.h"
@@ -45,8 +44,8 @@ double MergeRound(int peers, std::uint64_t per_peer, std::uint64_t* out_of_order
   const auto start = Clock::now();
   for (int p = 0; p < peers; ++p)
     m.AddStream("node-" + std::to_string(p),
-                std::make_unique<fr::bench::SyntheticStream>("node-" + std::to_string(p), 1'700'000'000'000'000'000 + p,
-                                                             peers, per_peer));
+                std::make_unique<fr::bench::SyntheticStream>("node-" + std::to_string(p),
+                                                             1'700'000'000'000'000'000 + p, peers, per_peer));
   std::vector<fr::FlowItem> batch;
   std::uint64_t got = 0;
   std::int64_t last = 0;
@@ -71,7 +70,8 @@ json MergeBench(bool quick) {
     const std::uint64_t total = quick ? 1'500'000 : 6'000'000;
     std::vector<double> rates;
     std::uint64_t ooo = 0;
-    for (int round = 0; round < (quick ? 3 : 7); ++round) rates.push_back(MergeRound(peers, total / peers, &ooo));
+    for (int round = 0; round < (quick ? 3 : 7); ++round)
+      rates.push_back(MergeRound(peers, total / peers, &ooo));
     json s = Summary(rates);
     s["flows_per_round"] = total / peers * peers;
     s["out_of_order"] = ooo;
@@ -137,7 +137,8 @@ json LatencyRun(observer::Observer::Stub& stub, std::vector<fr::testing::TestNod
     while (reader->Read(&r)) {
       if (!r.has_flow() || !measuring) continue;
       const auto t = r.flow().time();
-      const double ms = static_cast<double>(fr::testing::NowNs() - (t.seconds() * 1'000'000'000 + t.nanos())) / 1e6;
+      const double ms =
+          static_cast<double>(fr::testing::NowNs() - (t.seconds() * 1'000'000'000 + t.nanos())) / 1e6;
       lat_ms.push_back(ms);
     }
   });
@@ -156,9 +157,12 @@ json LatencyRun(observer::Observer::Stub& stub, std::vector<fr::testing::TestNod
   client.join();
   reader->Finish();
   std::sort(lat_ms.begin(), lat_ms.end());
-  auto q = [&](double p) { return lat_ms.empty() ? -1.0 : lat_ms[std::min(lat_ms.size() - 1, static_cast<std::size_t>(p * lat_ms.size()))]; };
-  return {{"p50", q(0.50)}, {"p99", q(0.99)}, {"max", lat_ms.empty() ? -1.0 : lat_ms.back()},
-          {"flows", lat_ms.size()}, {"pushed", k}, {"rate_per_s", rate}};
+  auto q = [&](double p) {
+    return lat_ms.empty() ? -1.0
+                          : lat_ms[std::min(lat_ms.size() - 1, static_cast<std::size_t>(p * lat_ms.size()))];
+  };
+  return {{"p50", q(0.50)},         {"p99", q(0.99)}, {"max", lat_ms.empty() ? -1.0 : lat_ms.back()},
+          {"flows", lat_ms.size()}, {"pushed", k},    {"rate_per_s", rate}};
 }
 
 json LatencyBench(bool quick) {
@@ -179,9 +183,11 @@ json LatencyBench(bool quick) {
   const int rate = 3000;
   json out;
   out["drain_timeout_ms"] = 1000;
-  out["all_nodes_sending"] = LatencyRun(*stub, {nodes[0].get(), nodes[1].get(), nodes[2].get()}, rate, duration);
+  out["all_nodes_sending"] =
+      LatencyRun(*stub, {nodes[0].get(), nodes[1].get(), nodes[2].get()}, rate, duration);
   out["one_node_idle"] = LatencyRun(*stub, {nodes[0].get(), nodes[1].get()}, rate, duration);
-  auto direct = observer::Observer::NewStub(grpc::CreateChannel(nodes[0]->address(), grpc::InsecureChannelCredentials()));
+  auto direct = observer::Observer::NewStub(
+      grpc::CreateChannel(nodes[0]->address(), grpc::InsecureChannelCredentials()));
   out["direct_one_node"] = LatencyRun(*direct, {nodes[0].get()}, rate, duration);
   return out;
 }

@@ -54,9 +54,9 @@ bool SyntheticStream::Read(FlowItem* out) {
 grpc::Status BlastObserver::GetFlows(grpc::ServerContext* ctx, const observer::GetFlowsRequest*,
                                      grpc::ServerWriter<observer::GetFlowsResponse>* writer) {
   observer::GetFlowsResponse r = SampleResponse(node_);
-  const std::int64_t start =
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
+  const std::int64_t start = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
   for (std::uint64_t i = 0; i < count_ && !ctx->IsCancelled(); ++i) {
     const std::int64_t t = start + static_cast<std::int64_t>(i) * 1000;
     r.mutable_time()->set_seconds(t / 1'000'000'000);

@@ -20,7 +20,8 @@ bool ParsePort(const std::string& s, unsigned* port) {
 bool HostOk(const std::string& h) {
   if (h.empty() || h.size() > 253) return false;
   for (char c : h)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == ':' || c == '%'))
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == ':' ||
+          c == '%'))
       return false;
   return true;
 }
@@ -28,7 +29,9 @@ bool HostOk(const std::string& h) {
 }  // namespace
 
 datapath::Result<HostPort> ParseHostPort(const std::string& text, unsigned default_port) {
-  auto bad = [&](const std::string& why) { return datapath::Error::Invalid("address \"" + text + "\": " + why); };
+  auto bad = [&](const std::string& why) {
+    return datapath::Error::Invalid("address \"" + text + "\": " + why);
+  };
   HostPort hp;
   std::string port;
   if (!text.empty() && text.front() == '[') {

@@ -1,7 +1,6 @@
+#include <arpa/inet.h>
 #include <netdb.h>
 #include <sys/socket.h>
-
-#include <arpa/inet.h>
 
 #include <cstdio>
 #include <set>
@@ -14,7 +13,9 @@ namespace flows::relay {
 DnsPeerSource::DnsPeerSource(PeerManager& peers, std::string name_port, std::chrono::milliseconds interval)
     : peers_(peers), name_port_(std::move(name_port)), interval_(interval) {}
 
-DnsPeerSource::~DnsPeerSource() { Stop(); }
+DnsPeerSource::~DnsPeerSource() {
+  Stop();
+}
 
 std::string DnsPeerSource::ResolveOnce() {
   auto hp = ParseHostPort(name_port_);
@@ -28,10 +29,13 @@ std::string DnsPeerSource::ResolveOnce() {
   std::set<std::string> addresses;
   for (addrinfo* a = res; a; a = a->ai_next) {
     char text[INET6_ADDRSTRLEN] = {};
-    const void* src = a->ai_family == AF_INET ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
-                      : a->ai_family == AF_INET6 ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr)
-                                                 : nullptr;
-    if (src && ::inet_ntop(a->ai_family, src, text, sizeof text)) addresses.insert(JoinHostPort(text, hp->port));
+    const void* src = a->ai_family == AF_INET
+                          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
+                      : a->ai_family == AF_INET6
+                          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr)
+                          : nullptr;
+    if (src && ::inet_ntop(a->ai_family, src, text, sizeof text))
+      addresses.insert(JoinHostPort(text, hp->port));
   }
   ::freeaddrinfo(res);
   std::vector<PeerSpec> specs;
@@ -47,7 +51,8 @@ void DnsPeerSource::Start() {
     while (!stopping_) {
       lock.unlock();
       const std::string err = ResolveOnce();
-      if (!err.empty() && err != last_error) std::fprintf(stderr, "flows-relay: --peer-dns %s\n", err.c_str());
+      if (!err.empty() && err != last_error)
+        std::fprintf(stderr, "flows-relay: --peer-dns %s\n", err.c_str());
       last_error = err;
       lock.lock();
       cv_.wait_for(lock, interval_, [this] { return stopping_; });

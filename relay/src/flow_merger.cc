@@ -28,7 +28,9 @@ FlowMerger::FlowMerger(MergerOptions options, RelayMetrics* metrics, EndNotice o
       on_end_(std::move(on_end)),
       buffer_(options_.merge) {}
 
-FlowMerger::~FlowMerger() { Stop(); }
+FlowMerger::~FlowMerger() {
+  Stop();
+}
 
 void FlowMerger::AddStream(const std::string& node, std::unique_ptr<FlowStream> stream) {
   std::lock_guard lock(mu_);
@@ -46,7 +48,8 @@ bool FlowMerger::Admit(std::unique_lock<std::mutex>& lock, std::size_t source, F
   while (!stopped_ && buffer_.size() >= options_.capacity) {
     if (options_.drop_when_full && item.ordered && !overflowing_) {
       const auto until = std::chrono::steady_clock::now() + options_.full_wait;
-      if (writable_.wait_until(lock, until, [&] { return stopped_ || buffer_.size() < options_.capacity; })) continue;
+      if (writable_.wait_until(lock, until, [&] { return stopped_ || buffer_.size() < options_.capacity; }))
+        continue;
       overflowing_ = true;
     }
     if (options_.drop_when_full && item.ordered) {

@@ -18,6 +18,8 @@ bool GrpcFlowStream::Read(FlowItem* out) {
   return true;
 }
 
-grpc::Status GrpcFlowStream::Finish() { return reader_->Finish(); }
+grpc::Status GrpcFlowStream::Finish() {
+  return reader_->Finish();
+}
 
 }  // namespace flows::relay

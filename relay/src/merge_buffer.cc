@@ -60,8 +60,10 @@ bool MergeBuffer::Pop(TimePoint now, FlowItem* out) {
   best->queue.pop_front();
   --size_;
   if (best->queue.empty() && !best->ended) ++waiting_for_;
-  if (last_released_ns_ && out->time_ns < *last_released_ns_) ++stats_.out_of_order;
-  else last_released_ns_ = out->time_ns;
+  if (last_released_ns_ && out->time_ns < *last_released_ns_)
+    ++stats_.out_of_order;
+  else
+    last_released_ns_ = out->time_ns;
   return true;
 }
 

@@ -14,7 +14,9 @@ NotifyPeerSource::NotifyPeerSource(PeerManager& peers, ChannelFactory dial, std:
       default_port_(default_port),
       backoff_(backoff) {}
 
-NotifyPeerSource::~NotifyPeerSource() { Stop(); }
+NotifyPeerSource::~NotifyPeerSource() {
+  Stop();
+}
 
 bool NotifyPeerSource::Apply(const peer::ChangeNotification& n) {
   // Untrusted: a name that is too long or empty, an address that does not
@@ -27,8 +29,8 @@ bool NotifyPeerSource::Apply(const peer::ChangeNotification& n) {
   if (n.type() != peer::PEER_ADDED && n.type() != peer::PEER_UPDATED) return false;
   auto hp = ParseHostPort(n.address(), default_port_);
   if (!hp) {
-    std::fprintf(stderr, "flows-relay: peer-service %s: node \"%s\": %s\n", address_.c_str(), n.name().c_str(),
-                 hp.error().message.c_str());
+    std::fprintf(stderr, "flows-relay: peer-service %s: node \"%s\": %s\n", address_.c_str(),
+                 n.name().c_str(), hp.error().message.c_str());
     return false;
   }
   const std::string address = JoinHostPort(hp->host, hp->port);

@@ -10,7 +10,9 @@ namespace flows::relay {
 PeerManager::PeerManager(ChannelFactory dial, RelayMetrics* metrics, Options options)
     : dial_(std::move(dial)), metrics_(metrics), options_(options) {}
 
-PeerManager::~PeerManager() { Stop(); }
+PeerManager::~PeerManager() {
+  Stop();
+}
 
 void PeerManager::Upsert(const std::string& origin, const PeerSpec& spec) {
   if (spec.name.empty() || spec.address.empty()) return;
@@ -103,45 +105,46 @@ bool PeerManager::AnyConnected() const {
 void PeerManager::PollOnce() {
   std::vector<std::pair<std::string, std::shared_ptr<grpc::Channel>>> unnamed;
   {
-  std::lock_guard lock(mu_);
-  const auto now = std::chrono::steady_clock::now();
-  bool changed = false;
-  for (auto& [name, p] : peers_) {
-    // true: an idle channel starts connecting (gRPC applies its backoff).
-    const grpc_connectivity_state s = p.view.channel->GetState(true);
-    auto& v = p.view;
-    if (s == GRPC_CHANNEL_READY) {
-      // Right after a stream failed the channel may not have noticed yet:
-      // trust "ready" again only after two polls.
-      if (v.state != ::relay::NODE_CONNECTED && now - p.failed_at >= 2 * options_.poll) {
-        v.state = ::relay::NODE_CONNECTED;
-        v.error.clear();
-        ++v.epoch;
-        changed = true;
-        if (metrics_) metrics_->PeerState(name, true);
+    std::lock_guard lock(mu_);
+    const auto now = std::chrono::steady_clock::now();
+    bool changed = false;
+    for (auto& [name, p] : peers_) {
+      // true: an idle channel starts connecting (gRPC applies its backoff).
+      const grpc_connectivity_state s = p.view.channel->GetState(true);
+      auto& v = p.view;
+      if (s == GRPC_CHANNEL_READY) {
+        // Right after a stream failed the channel may not have noticed yet:
+        // trust "ready" again only after two polls.
+        if (v.state != ::relay::NODE_CONNECTED && now - p.failed_at >= 2 * options_.poll) {
+          v.state = ::relay::NODE_CONNECTED;
+          v.error.clear();
+          ++v.epoch;
+          changed = true;
+          if (metrics_) metrics_->PeerState(name, true);
+        }
+      } else if (s == GRPC_CHANNEL_TRANSIENT_FAILURE || s == GRPC_CHANNEL_SHUTDOWN) {
+        if (v.state == ::relay::NODE_CONNECTED || v.error.empty() || v.error == "connecting") {
+          v.error = "connection failed, retrying with backoff";
+        }
+        if (v.state != ::relay::NODE_UNAVAILABLE) {
+          v.state = ::relay::NODE_UNAVAILABLE;
+          changed = true;
+          if (metrics_) metrics_->PeerState(name, false);
+        }
       }
-    } else if (s == GRPC_CHANNEL_TRANSIENT_FAILURE || s == GRPC_CHANNEL_SHUTDOWN) {
-      if (v.state == ::relay::NODE_CONNECTED || v.error.empty() || v.error == "connecting") {
-        v.error = "connection failed, retrying with backoff";
-      }
-      if (v.state != ::relay::NODE_UNAVAILABLE) {
-        v.state = ::relay::NODE_UNAVAILABLE;
-        changed = true;
-        if (metrics_) metrics_->PeerState(name, false);
+      // IDLE / CONNECTING: keep the last verdict until the attempt resolves.
+      if (v.state == ::relay::NODE_CONNECTED && v.node_name.empty() && !p.name_asked) {
+        p.name_asked = true;
+        unnamed.emplace_back(name, v.channel);
       }
     }
-    // IDLE / CONNECTING: keep the last verdict until the attempt resolves.
-    if (v.state == ::relay::NODE_CONNECTED && v.node_name.empty() && !p.name_asked) {
-      p.name_asked = true;
-      unnamed.emplace_back(name, v.channel);
-    }
-  }
-  if (changed) PublishCountsLocked();
+    if (changed) PublishCountsLocked();
   }
   if (!unnamed.empty()) LearnNames(unnamed);
 }
 
-void PeerManager::LearnNames(const std::vector<std::pair<std::string, std::shared_ptr<grpc::Channel>>>& peers) {
+void PeerManager::LearnNames(
+    const std::vector<std::pair<std::string, std::shared_ptr<grpc::Channel>>>& peers) {
   for (const auto& [key, channel] : peers) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
@@ -152,7 +155,8 @@ void PeerManager::LearnNames(const std::vector<std::pair<std::string, std::share
     if (res.nodes_size() != 1 || res.nodes(0).name().empty() || res.nodes(0).name().size() > 253) continue;
     std::lock_guard lock(mu_);
     auto it = peers_.find(key);
-    if (it != peers_.end() && it->second.view.channel == channel) it->second.view.node_name = res.nodes(0).name();
+    if (it != peers_.end() && it->second.view.channel == channel)
+      it->second.view.node_name = res.nodes(0).name();
   }
 }
 

@@ -16,7 +16,7 @@ constexpr std::size_t kWriteBatch = 256;
 // and DEADLINE_EXCEEDED mean the same. Anything else the node answered
 // (INVALID_ARGUMENT, INTERNAL, ...) is an error of that node.
 std::optional<observer::GetFlowsResponse> EndNotice(const std::string& node, const grpc::Status& status,
-                                                     bool follow) {
+                                                    bool follow) {
   if (status.ok() && !follow) return std::nullopt;
   const auto code = status.error_code();
   const bool gone = status.ok() || code == grpc::StatusCode::UNAVAILABLE ||
@@ -29,7 +29,10 @@ std::optional<observer::GetFlowsResponse> EndNotice(const std::string& node, con
 }  // namespace
 
 RelayService::RelayService(PeerManager& peers, RelayOptions options, RelayMetrics* metrics, OpenStream open)
-    : peers_(peers), options_(std::move(options)), metrics_(metrics), open_(open ? std::move(open) : [](const PeerView& p, const observer::GetFlowsRequest& r) {
+    : peers_(peers),
+      options_(std::move(options)),
+      metrics_(metrics),
+      open_(open ? std::move(open) : [](const PeerView& p, const observer::GetFlowsRequest& r) {
         return std::unique_ptr<FlowStream>(std::make_unique<GrpcFlowStream>(p.channel, r));
       }) {}
 
@@ -39,9 +42,11 @@ grpc::Status RelayService::GetFlows(grpc::ServerContext* ctx, const observer::Ge
   const bool follow = req->follow();
   const auto peers = peers_.Snapshot();
   std::vector<std::string> connected, unavailable;
-  for (const auto& p : peers) (p.state == ::relay::NODE_CONNECTED ? connected : unavailable).push_back(p.display());
+  for (const auto& p : peers)
+    (p.state == ::relay::NODE_CONNECTED ? connected : unavailable).push_back(p.display());
   if (peers.empty() && !follow)
-    return {grpc::StatusCode::UNAVAILABLE, "the relay knows no nodes (see --peer, --peer-dns, --peer-service)"};
+    return {grpc::StatusCode::UNAVAILABLE,
+            "the relay knows no nodes (see --peer, --peer-dns, --peer-service)"};
 
   if (metrics_) metrics_->Streams(1);
   struct StreamsGauge {
@@ -51,11 +56,13 @@ grpc::Status RelayService::GetFlows(grpc::ServerContext* ctx, const observer::Ge
     }
   } streams_gauge{metrics_};
 
-  if (!connected.empty() && !writer->Write(NodeStatus(::relay::NODE_CONNECTED, connected))) return grpc::Status::OK;
+  if (!connected.empty() && !writer->Write(NodeStatus(::relay::NODE_CONNECTED, connected)))
+    return grpc::Status::OK;
   if (!unavailable.empty()) {
     std::string message;
     for (const auto& p : peers)
-      if (p.state != ::relay::NODE_CONNECTED) message += (message.empty() ? "" : "; ") + p.display() + ": " + p.error;
+      if (p.state != ::relay::NODE_CONNECTED)
+        message += (message.empty() ? "" : "; ") + p.display() + ": " + p.error;
     if (!writer->Write(NodeStatus(::relay::NODE_UNAVAILABLE, unavailable, message))) return grpc::Status::OK;
   }
 
@@ -69,7 +76,8 @@ grpc::Status RelayService::GetFlows(grpc::ServerContext* ctx, const observer::Ge
   std::mutex active_mu;
   std::map<std::string, Active> active;
   // Streams are labelled with the PeerManager's key for the node.
-  auto on_end = [&](const std::string& key, const grpc::Status& status) -> std::optional<observer::GetFlowsResponse> {
+  auto on_end = [&](const std::string& key,
+                    const grpc::Status& status) -> std::optional<observer::GetFlowsResponse> {
     std::string display;
     {
       std::lock_guard lock(active_mu);

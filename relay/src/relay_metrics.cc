@@ -16,7 +16,10 @@ RelayMetrics::RelayMetrics(prometheus::Registry& r)
                           .Name("flows_relay_peer_connected")
                           .Help("1 while the relay's connection to the node is ready, else 0")
                           .Register(r)),
-      peers_(prometheus::BuildGauge().Name("flows_relay_peers").Help("Nodes known to the relay, by state").Register(r)),
+      peers_(prometheus::BuildGauge()
+                 .Name("flows_relay_peers")
+                 .Help("Nodes known to the relay, by state")
+                 .Register(r)),
       peers_connected_(peers_.Add({{"state", "connected"}})),
       peers_unavailable_(peers_.Add({{"state", "unavailable"}})),
       depth_(prometheus::BuildGauge()
@@ -57,17 +60,26 @@ void RelayMetrics::PeerCounts(std::size_t connected, std::size_t unavailable) {
 void RelayMetrics::Lost(LostStage stage, std::uint64_t flows) {
   const double n = static_cast<double>(flows);
   switch (stage) {
-    case LostStage::kPeer: lost_peer_.Increment(n); break;
-    case LostStage::kSortBuffer: lost_sort_buffer_.Increment(n); break;
-    case LostStage::kSlowClient: lost_slow_client_.Increment(n); break;
+    case LostStage::kPeer:
+      lost_peer_.Increment(n);
+      break;
+    case LostStage::kSortBuffer:
+      lost_sort_buffer_.Increment(n);
+      break;
+    case LostStage::kSlowClient:
+      lost_slow_client_.Increment(n);
+      break;
   }
 }
 
 double RelayMetrics::lost(LostStage stage) const {
   switch (stage) {
-    case LostStage::kPeer: return lost_peer_.Value();
-    case LostStage::kSortBuffer: return lost_sort_buffer_.Value();
-    case LostStage::kSlowClient: return lost_slow_client_.Value();
+    case LostStage::kPeer:
+      return lost_peer_.Value();
+    case LostStage::kSortBuffer:
+      return lost_sort_buffer_.Value();
+    case LostStage::kSlowClient:
+      return lost_slow_client_.Value();
   }
   return 0;
 }

@@ -20,9 +20,9 @@ std::vector<const PeerView*> Connected(const std::vector<PeerView>& peers) {
 std::vector<NodeAnswer<observer::ServerStatusResponse>> AskStatus(const std::vector<PeerView>& peers,
                                                                   std::chrono::milliseconds timeout) {
   const observer::ServerStatusRequest req;
-  return FanOut<observer::ServerStatusResponse>(Connected(peers), timeout, [&](auto& stub, auto* ctx, auto* cq) {
-    return stub.AsyncServerStatus(ctx, req, cq);
-  });
+  return FanOut<observer::ServerStatusResponse>(
+      Connected(peers), timeout,
+      [&](auto& stub, auto* ctx, auto* cq) { return stub.AsyncServerStatus(ctx, req, cq); });
 }
 
 }  // namespace
@@ -49,7 +49,8 @@ grpc::Status RelayService::ServerStatus(grpc::ServerContext*, const observer::Se
   res->mutable_num_unavailable_nodes()->set_value(static_cast<std::uint32_t>(unavailable.size()));
   for (const auto& n : unavailable) res->add_unavailable_nodes(n);
   res->set_uptime_ns(static_cast<std::uint64_t>(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started_).count()));
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started_)
+          .count()));
   res->set_version(options_.version);
   return grpc::Status::OK;
 }

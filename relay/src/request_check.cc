@@ -9,7 +9,8 @@ namespace flows::relay {
 grpc::Status CheckGetFlowsRequest(const observer::GetFlowsRequest& req) {
   using google::protobuf::util::FieldMaskUtil;
   using google::protobuf::util::TimeUtil;
-  if (req.first() && req.follow()) return {grpc::StatusCode::INVALID_ARGUMENT, "first and follow cannot be combined"};
+  if (req.first() && req.follow())
+    return {grpc::StatusCode::INVALID_ARGUMENT, "first and follow cannot be combined"};
   // Timestamp's own range (years 1-9999, nanos < 1e9): beyond it the
   // protobuf time arithmetic is undefined.
   auto valid = [](const google::protobuf::Timestamp& t) {

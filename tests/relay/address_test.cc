@@ -23,8 +23,8 @@ TEST(AddressTest, HostPortForms) {
 }
 
 TEST(AddressTest, RefusesJunk) {
-  for (const char* bad : {"", ":4244", "host:", "host:0", "host:65536", "host:12ab", "[::1", "[::1]x", "a b:1",
-                          "host:-1"})
+  for (const char* bad :
+       {"", ":4244", "host:", "host:0", "host:65536", "host:12ab", "[::1", "[::1]x", "a b:1", "host:-1"})
     EXPECT_FALSE(ParseHostPort(bad, 0)) << bad;
   EXPECT_FALSE(ParseHostPort("host"));  // no default port
 }

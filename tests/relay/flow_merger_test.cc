@@ -14,7 +14,9 @@ using testing::Flow;
 using testing::ScriptedStream;
 using Script = ScriptedStream::Script;
 
-std::shared_ptr<Script> NewScript() { return std::make_shared<Script>(); }
+std::shared_ptr<Script> NewScript() {
+  return std::make_shared<Script>();
+}
 
 struct Taken {
   std::vector<FlowItem> items;

@@ -18,7 +18,8 @@ using namespace std::chrono_literals;
 class Pki {
  public:
   Pki() {
-    Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=flows-test-ca"
+    Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "
+        "/CN=flows-test-ca"
         " -keyout ca.key -out ca.crt");
     Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=rogue-ca"
         " -keyout rogue-ca.key -out rogue-ca.crt");
@@ -44,10 +45,10 @@ class Pki {
   }
   void Issue(const std::string& name, const std::string& ca, const std::string& ext) {
     std::ofstream(File(name + ".ext")) << ext << "\n";
-    Run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=" + name + " -keyout " +
-        name + ".key -out " + name + ".csr");
-    Run("openssl x509 -req -in " + name + ".csr -CA " + ca + ".crt -CAkey " + ca + ".key -CAcreateserial -days 1" +
-        " -extfile " + name + ".ext -out " + name + ".crt");
+    Run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=" + name +
+        " -keyout " + name + ".key -out " + name + ".csr");
+    Run("openssl x509 -req -in " + name + ".csr -CA " + ca + ".crt -CAkey " + ca +
+        ".key -CAcreateserial -days 1" + " -extfile " + name + ".ext -out " + name + ".crt");
   }
 
   flowd::testing::TempDir dir_;
@@ -74,7 +75,8 @@ grpc::Status Status(observer::Observer::Stub& stub) {
 TEST(MtlsTest, ClientsWithoutAValidCertificateAreRefused) {
   Pki pki;
   ASSERT_TRUE(pki.ok());
-  auto creds = MakeServerCredentials(ServeTls{pki.File("relay.crt"), pki.File("relay.key"), pki.File("ca.crt")});
+  auto creds =
+      MakeServerCredentials(ServeTls{pki.File("relay.crt"), pki.File("relay.key"), pki.File("ca.crt")});
   ASSERT_TRUE(creds) << creds.error().message;
   testing::RelayHarness relay(testing::TestRelayOptions(), testing::RelayHarness::FastDial(), *creds);
 
@@ -135,7 +137,8 @@ TEST(MtlsTest, BadTlsFlagsAreClearErrors) {
   ASSERT_FALSE(not_pem);
   EXPECT_NE(not_pem.error().message.find("not a PEM"), std::string::npos);
   EXPECT_FALSE(MakeServerCredentials(ServeTls{"", "", pki.File("ca.crt")}));
-  EXPECT_FALSE(MakeChannelFactory(DialOptions{.tls = DialTls{pki.File("ca.crt"), pki.File("client.crt"), "", ""}}));
+  EXPECT_FALSE(
+      MakeChannelFactory(DialOptions{.tls = DialTls{pki.File("ca.crt"), pki.File("client.crt"), "", ""}}));
 }
 
 }  // namespace

@@ -1,19 +1,22 @@
 // Peers from notifications (untrusted) and DNS, applied to a PeerManager.
 // Channels are created but nothing listens: only the bookkeeping is tested.
+#include "flows/relay/peer_sources.h"
+
 #include <gtest/gtest.h>
 
 #include "flows/relay/credentials.h"
-#include "flows/relay/peer_sources.h"
 
 namespace flows::relay {
 namespace {
 
 using namespace std::chrono_literals;
 
-ChannelFactory Dial() { return *MakeChannelFactory(DialOptions{}); }
+ChannelFactory Dial() {
+  return *MakeChannelFactory(DialOptions{});
+}
 
-peer::ChangeNotification Note(peer::ChangeNotificationType type, const std::string& name, const std::string& address,
-                              const std::string& tls = {}) {
+peer::ChangeNotification Note(peer::ChangeNotificationType type, const std::string& name,
+                              const std::string& address, const std::string& tls = {}) {
   peer::ChangeNotification n;
   n.set_type(type);
   n.set_name(name);
@@ -80,7 +83,8 @@ TEST(PeerManagerTest, OriginsOnlyTouchTheirOwnPeers) {
 
 TEST(PeerManagerTest, BoundsTheNumberOfPeers) {
   PeerManager peers(Dial(), nullptr, PeerManager::Options{.poll = 1s, .max_peers = 3});
-  for (int i = 0; i < 10; ++i) peers.Upsert("notify", {"n" + std::to_string(i), "127.0.0.1:" + std::to_string(i + 1), {}});
+  for (int i = 0; i < 10; ++i)
+    peers.Upsert("notify", {"n" + std::to_string(i), "127.0.0.1:" + std::to_string(i + 1), {}});
   EXPECT_EQ(peers.Snapshot().size(), 3u);
 }
 

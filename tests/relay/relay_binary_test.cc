@@ -111,14 +111,14 @@ TEST(RelayBinaryTest, ServesFlowsMetricsAndShutsDownOnSigterm) {
 }
 
 TEST(RelayBinaryTest, BadFlagsExitWithAMessage) {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--peer", "nohost"},
-           {"--peer-dns", "name:0"},
-           {"--tls-cert", "/nonexistent", "--tls-key", "/nonexistent"},
-           {"--tls-client-ca", "/nonexistent"},
-           {"--listen-address", ":notaport"},
-           {"--sort-buffer-len", "0"},
-           {"--no-such-flag"}}) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"--peer", "nohost"},
+                                             {"--peer-dns", "name:0"},
+                                             {"--tls-cert", "/nonexistent", "--tls-key", "/nonexistent"},
+                                             {"--tls-client-ca", "/nonexistent"},
+                                             {"--listen-address", ":notaport"},
+                                             {"--sort-buffer-len", "0"},
+                                             {"--no-such-flag"}}) {
     RelayProcess relay(args);
     EXPECT_NE(relay.Wait(5s, false), 0) << args[0];
   }

@@ -140,7 +140,8 @@ class StreamCollector {
   std::thread thread_;
 };
 
-inline std::size_t CountFlows(const std::vector<observer::GetFlowsResponse>& rs, const std::string& node = {}) {
+inline std::size_t CountFlows(const std::vector<observer::GetFlowsResponse>& rs,
+                              const std::string& node = {}) {
   std::size_t n = 0;
   for (const auto& r : rs) n += r.has_flow() && (node.empty() || r.node_name() == node);
   return n;

@@ -38,7 +38,8 @@ class RelayIntegrationTest : public ::testing::Test {
 };
 
 std::size_t CountPod(const std::vector<observer::GetFlowsResponse>& rs, const std::string& pod) {
-  return std::count_if(rs.begin(), rs.end(), [&](const auto& r) { return r.flow().source().pod_name() == pod; });
+  return std::count_if(rs.begin(), rs.end(),
+                       [&](const auto& r) { return r.flow().source().pod_name() == pod; });
 }
 
 // A follow stream only sees flows pushed after each node got the request:
@@ -125,7 +126,8 @@ TEST_F(RelayIntegrationTest, NodeStoppedMidStreamIsReportedAndComesBack) {
   // Restarted on the same address: connected again, and its new flows flow.
   const std::size_t before = c.Responses().size();
   nodes_[1]->Start();
-  ASSERT_TRUE(c.WaitFor([&](const auto& rs) { return HasStatus(rs, ::relay::NODE_CONNECTED, gone, before); }, 10s));
+  ASSERT_TRUE(
+      c.WaitFor([&](const auto& rs) { return HasStatus(rs, ::relay::NODE_CONNECTED, gone, before); }, 10s));
   const std::size_t from_gone = CountFlows(c.Responses(), gone);
   const auto until = std::chrono::steady_clock::now() + 10s;
   while (CountFlows(c.Responses(), gone) == from_gone && std::chrono::steady_clock::now() < until) {
@@ -152,7 +154,8 @@ TEST_F(RelayIntegrationTest, NodeAnnouncedAtRunTimeJoinsTheFollowStream) {
   late.Start();
   NotifyPeerSource notify(relay_.peers(), relay_.dial(), late.address(), 4244, Backoff(100ms, 500ms));
   notify.Start();
-  ASSERT_TRUE(c.WaitFor([&](const auto& rs) { return HasStatus(rs, ::relay::NODE_CONNECTED, "node-3"); }, 10s));
+  ASSERT_TRUE(
+      c.WaitFor([&](const auto& rs) { return HasStatus(rs, ::relay::NODE_CONNECTED, "node-3"); }, 10s));
   const auto until = std::chrono::steady_clock::now() + 10s;
   while (CountFlows(c.Responses(), "node-3") == 0 && std::chrono::steady_clock::now() < until) {
     late.Push(testing::NowNs());
@@ -215,7 +218,8 @@ TEST_F(RelayIntegrationTest, StatusNodesAndNamespacesAreMerged) {
 TEST_F(RelayIntegrationTest, UnavailableNodesAreListedFirstThing) {
   nodes_[2]->Stop();
   const auto until = std::chrono::steady_clock::now() + 5s;
-  while (relay_.WaitConnected(3, 0ms) && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(20ms);
+  while (relay_.WaitConnected(3, 0ms) && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(20ms);
   nodes_[0]->Push(testing::NowNs());
   observer::GetFlowsRequest req;
   StreamCollector c(*stub_, req);

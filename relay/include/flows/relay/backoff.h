@@ -11,7 +11,9 @@ namespace flows::relay {
 class Backoff {
  public:
   Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max)
-      : initial_(std::max(initial, std::chrono::milliseconds(1))), max_(std::max(max, initial_)), next_(initial_) {}
+      : initial_(std::max(initial, std::chrono::milliseconds(1))),
+        max_(std::max(max, initial_)),
+        next_(initial_) {}
 
   // The wait before the next attempt: doubles each time up to max, with
   // +-20% jitter so that many relays do not retry in step.

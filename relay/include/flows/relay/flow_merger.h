@@ -47,7 +47,7 @@ class FlowMerger {
   // What a node stream's end becomes in the merged stream (a NodeStatusEvent,
   // say), or nothing. Called on the stream's pump thread.
   using EndNotice = std::function<std::optional<observer::GetFlowsResponse>(const std::string& node,
-                                                                              const grpc::Status& status)>;
+                                                                            const grpc::Status& status)>;
 
   FlowMerger(MergerOptions options, RelayMetrics* metrics, EndNotice on_end = {});
   ~FlowMerger();  // Stop()
@@ -91,8 +91,8 @@ class FlowMerger {
   std::vector<std::unique_ptr<Pump>> pumps_;
   bool stopped_ = false;
   bool consumer_waiting_ = false;
-  bool consumer_inside_ = false;     // in Take(): a full buffer is the merge's fault, not the client's
-  bool overflowing_ = false;         // dropping until Take() makes space
+  bool consumer_inside_ = false;  // in Take(): a full buffer is the merge's fault, not the client's
+  bool overflowing_ = false;      // dropping until Take() makes space
   std::uint64_t dropped_unreported_ = 0;
   std::atomic<std::uint64_t> dropped_total_{0};
 };

@@ -23,17 +23,17 @@ namespace flows::relay {
 
 struct RelayOptions {
   MergeOptions merge;
-  std::size_t buffer_capacity = 16384;  // per GetFlows call, see FlowMerger
-  std::chrono::milliseconds call_timeout{5000};   // unary calls to nodes
-  std::chrono::milliseconds follow_rescan{250};   // follow: how often to look for new nodes
+  std::size_t buffer_capacity = 16384;           // per GetFlows call, see FlowMerger
+  std::chrono::milliseconds call_timeout{5000};  // unary calls to nodes
+  std::chrono::milliseconds follow_rescan{250};  // follow: how often to look for new nodes
   std::string version;
-  bool peer_tls = false;                // reported in GetNodes
-  std::string peer_tls_server_name;     // default when a peer has none of its own
+  bool peer_tls = false;             // reported in GetNodes
+  std::string peer_tls_server_name;  // default when a peer has none of its own
 };
 
 // How the relay opens one node's GetFlows stream (tests substitute it).
-using OpenStream =
-    std::function<std::unique_ptr<FlowStream>(const PeerView& peer, const observer::GetFlowsRequest& request)>;
+using OpenStream = std::function<std::unique_ptr<FlowStream>(const PeerView& peer,
+                                                             const observer::GetFlowsRequest& request)>;
 
 class RelayService final : public observer::Observer::Service {
  public:
