@@ -11,6 +11,7 @@
 #include "flows/cli/palette.h"
 #include "observer/observer.grpc.pb.h"
 #include "output.h"
+#include "proto_json.h"
 #include "text_util.h"
 
 namespace flows::cli {
@@ -20,6 +21,27 @@ namespace {
 // `--last 65535` run makes a few hundred writes, not 65,535.
 constexpr std::size_t kBatchBytes = 64 * 1024;
 
+// Hubble's --print-raw-filters layout: YAML lists of one-line JSON filters
+// (single-quoted, quotes doubled), empty lists left out.
+std::string RawFilters(const observer::GetFlowsRequest& req) {
+  std::string out;
+  auto list = [&out](const char* name, const auto& filters) {
+    if (filters.empty()) return;
+    out += name;
+    out += ":\n";
+    for (const flow::FlowFilter& f : filters) {
+      std::string json;
+      if (!AppendProtoJson(f, json)) json = f.ShortDebugString();  // non-ASCII values
+      std::string quoted;
+      for (const char c : json) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+      out += "- '" + quoted + "'\n";
+    }
+  };
+  list("allowlist", req.whitelist());
+  list("denylist", req.blacklist());
+  return out.empty() ? "{}\n" : out;
+}
+
 }  // namespace
 
 int RunObserve(const ObserveOptions& o, const ServerOptions& server) {
@@ -27,6 +49,9 @@ int RunObserve(const ObserveOptions& o, const ServerOptions& server) {
   if (!request) {
     PrintError(request.error().message);
     return kExitUsage;
+  }
+  if (o.print_raw_filters) {
+    return FdWriter(STDOUT_FILENO).Write(RawFilters(*request)) ? kExitOk : kExitFailure;
   }
   PrintOptions print;
   print.time_layout = *ParseTimeLayout(o.time_format);  // checked by the flag

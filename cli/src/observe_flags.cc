@@ -82,6 +82,10 @@ void AddObserveFlags(CLI::App& cmd, ObserveOptions& o) {
       ->group(kGroupOutput);
   cmd.add_flag("--print-node-name", o.print_node_name, "Print the node each flow was observed on")
       ->group(kGroupOutput);
+  cmd.add_flag(
+         "--print-raw-filters", o.print_raw_filters,
+         "Print the allowlist/denylist FlowFilters the flags make, and exit without contacting the server")
+      ->group(kGroupOutput);
 }
 
 void AddServerFlags(CLI::App& cmd, ServerOptions& o) {

@@ -298,6 +298,21 @@ TEST_F(FlowsBinaryTest, MutualTls) {
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
 }
 
+TEST_F(FlowsBinaryTest, PrintRawFiltersNeedsNoServer) {
+  const ProcessResult run =
+      RunFlows(dir_, {"observe", "--server", "unix:///nonexistent.sock", "--pod", "demo-app/frontend",
+                      "--not", "--to-port", "53", "--print-raw-filters"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out,
+            "allowlist:\n"
+            "- '{\"source_pod\":[\"demo-app/frontend\"]}'\n"
+            "- '{\"destination_pod\":[\"demo-app/frontend\"]}'\n"
+            "denylist:\n"
+            "- '{\"destination_port\":[\"53\"]}'\n");
+  const ProcessResult none = RunFlows(dir_, {"observe", "--print-raw-filters"});
+  EXPECT_EQ(none.out, "{}\n");
+}
+
 TEST_F(FlowsBinaryTest, HelpGroupsFlagsAndExits0) {
   const ProcessResult run = RunFlows(dir_, {"observe", "--help"});
   EXPECT_EQ(run.exit_code, 0);

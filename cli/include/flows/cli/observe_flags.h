@@ -20,6 +20,8 @@ struct ObserveOptions {
   std::string color = "auto";
   std::string time_format = "StampMilli";
   bool print_node_name = false;
+  // Hubble's --print-raw-filters: print the FlowFilters, send nothing.
+  bool print_raw_filters = false;
 };
 
 void AddObserveFlags(CLI::App& cmd, ObserveOptions& options);
