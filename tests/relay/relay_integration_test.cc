@@ -2,6 +2,7 @@
 // FlowStores, on loopback) behind the relay, read through gRPC as a client
 // would: ordering, N per node, a node stopped and restarted mid-stream, a
 // node joining a follow stream, the unary calls.
+#include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
 
 #include "flows/relay/peer_sources.h"
@@ -277,6 +278,41 @@ TEST(RelayNoNodesTest, ABoundedQueryWithNoNodesIsUnavailable) {
   StreamCollector c(*stub, observer::GetFlowsRequest());
   ASSERT_TRUE(c.WaitDone());
   EXPECT_EQ(c.status().error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+}  // namespace
+}  // namespace flows::relay
+
+namespace flows::relay {
+namespace {
+
+TEST_F(RelayIntegrationTest, FollowWithUntilEndsByItself) {
+  observer::GetFlowsRequest req;
+  req.set_follow(true);
+  *req.mutable_until() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(testing::NowNs() + 1'000'000'000);
+  StreamCollector c(*stub_, req);
+  EXPECT_TRUE(c.WaitDone(6s)) << "every node ends its stream at `until`, so does the relay";
+  EXPECT_TRUE(c.status().ok()) << c.status().error_message();
+}
+
+TEST_F(RelayIntegrationTest, AClientLeavingEndsTheNodeStreams) {
+  {
+    observer::GetFlowsRequest req;
+    req.set_follow(true);
+    StreamCollector c(*stub_, req);
+    WarmUp(c, nodes_);
+  }  // cancelled here
+  // The handler notices within its rescan period and stops its pumps.
+  const auto until = std::chrono::steady_clock::now() + 5s;
+  while (relay_.metrics().streams() > 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(relay_.metrics().streams(), 0);
+  EXPECT_EQ(relay_.metrics().buffer_depth(), 0);
+  // And a new stream works.
+  observer::GetFlowsRequest req;
+  req.set_number(1);
+  StreamCollector c(*stub_, req);
+  ASSERT_TRUE(c.WaitDone());
+  EXPECT_EQ(CountFlows(c.Responses()), 3u);
 }
 
 }  // namespace

@@ -39,6 +39,8 @@ class RelayMetrics {
 
   double lost(LostStage stage) const;
   double forwarded() const { return forwarded_.Value(); }
+  double buffer_depth() const { return depth_.Value(); }
+  double streams() const { return streams_.Value(); }
 
  private:
   std::mutex mu_;  // peer gauges are added and removed as nodes come and go
