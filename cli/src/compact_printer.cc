@@ -11,7 +11,7 @@ namespace {
 class CompactPrinter final : public FlowPrinter {
  public:
   explicit CompactPrinter(const PrintOptions& o)
-      : palette_(o.color), time_(o.time_layout), node_(o.print_node_name) {}
+      : palette_(o.color), time_(o.time_layout), node_(o.print_node_name), numeric_(o.numeric) {}
 
   void Print(const observer::GetFlowsResponse& r, std::string& out, std::string& err) override {
     if (!r.has_flow()) {
@@ -28,9 +28,9 @@ class CompactPrinter final : public FlowPrinter {
     out += ": ";
     const Arrow arrow = ArrowOf(f);
     const bool swap = arrow == Arrow::kReply;
-    AppendEndpoint(f, swap ? Side::kDestination : Side::kSource, palette_, out);
+    AppendEndpoint(f, swap ? Side::kDestination : Side::kSource, palette_, out, numeric_);
     out += arrow == Arrow::kRequest ? " -> " : arrow == Arrow::kReply ? " <- " : " <> ";
-    AppendEndpoint(f, swap ? Side::kSource : Side::kDestination, palette_, out);
+    AppendEndpoint(f, swap ? Side::kSource : Side::kDestination, palette_, out, numeric_);
     out += ' ';
     AppendFlowType(f, out);
     out += ' ';
@@ -51,6 +51,7 @@ class CompactPrinter final : public FlowPrinter {
   Palette palette_;
   TimeFormatter time_;
   bool node_;
+  bool numeric_;
 };
 
 }  // namespace

@@ -13,7 +13,7 @@ constexpr std::string_view kSeparator = "------------\n";
 class DictPrinter final : public FlowPrinter {
  public:
   explicit DictPrinter(const PrintOptions& o)
-      : palette_(o.color), time_(o.time_layout), node_(o.print_node_name) {}
+      : palette_(o.color), time_(o.time_layout), node_(o.print_node_name), numeric_(o.numeric) {}
 
   void Print(const observer::GetFlowsResponse& r, std::string& out, std::string& err) override {
     if (!r.has_flow()) {
@@ -29,9 +29,9 @@ class DictPrinter final : public FlowPrinter {
       out += f.node_name().empty() ? r.node_name() : f.node_name();
     }
     out += "\n     SOURCE: ";
-    AppendEndpoint(f, Side::kSource, palette_, out);
+    AppendEndpoint(f, Side::kSource, palette_, out, numeric_);
     out += "\nDESTINATION: ";
-    AppendEndpoint(f, Side::kDestination, palette_, out);
+    AppendEndpoint(f, Side::kDestination, palette_, out, numeric_);
     out += "\n       TYPE: ";
     AppendFlowType(f, out);
     out += "\n    VERDICT: ";
@@ -61,6 +61,7 @@ class DictPrinter final : public FlowPrinter {
   Palette palette_;
   TimeFormatter time_;
   bool node_;
+  bool numeric_;
   std::uint64_t printed_ = 0;
 };
 

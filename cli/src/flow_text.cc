@@ -25,7 +25,7 @@ std::uint32_t PortOf(const flow::Flow& f, Side side) {
 
 }  // namespace
 
-void AppendEndpoint(const flow::Flow& f, Side side, const Palette& p, std::string& out) {
+void AppendEndpoint(const flow::Flow& f, Side side, const Palette& p, std::string& out, bool numeric) {
   const bool src = side == Side::kSource;
   if (!f.has_ip()) {
     // No IP (ARP and the like): the MAC addresses are all there is.
@@ -40,7 +40,9 @@ void AppendEndpoint(const flow::Flow& f, Side side, const Palette& p, std::strin
 
   // Hubble's order: pod, then service, then DNS names, then the address.
   std::string host;
-  if (!ep.pod_name().empty()) {
+  if (numeric) {
+    host = ip;
+  } else if (!ep.pod_name().empty()) {
     host = ep.namespace_().empty() ? ep.pod_name() : ep.namespace_() + "/" + ep.pod_name();
   } else if (!svc.name().empty()) {
     host = svc.namespace_().empty() ? svc.name() : svc.namespace_() + "/" + svc.name();

@@ -58,6 +58,7 @@ int RunObserve(const ObserveOptions& o, const ServerOptions& server) {
   print.color =
       ShouldColor(o.color, ::isatty(STDOUT_FILENO) == 1, std::getenv("TERM"), std::getenv("NO_COLOR"));
   print.print_node_name = o.print_node_name;
+  print.numeric = o.numeric;
   auto printer = MakeFlowPrinter(*ParseOutputFormat(o.output), print);
 
   auto channel = MakeChannel(server);

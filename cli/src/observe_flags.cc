@@ -82,6 +82,8 @@ void AddObserveFlags(CLI::App& cmd, ObserveOptions& o) {
       ->group(kGroupOutput);
   cmd.add_flag("--print-node-name", o.print_node_name, "Print the node each flow was observed on")
       ->group(kGroupOutput);
+  cmd.add_flag("--numeric", o.numeric, "Show IP addresses instead of pod, service and DNS names")
+      ->group(kGroupOutput);
   cmd.add_flag(
          "--print-raw-filters", o.print_raw_filters,
          "Print the allowlist/denylist FlowFilters the flags make, and exit without contacting the server")

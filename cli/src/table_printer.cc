@@ -30,7 +30,7 @@ std::size_t VisibleWidth(std::string_view s) {
 class TablePrinter final : public FlowPrinter {
  public:
   explicit TablePrinter(const PrintOptions& o)
-      : palette_(o.color), time_(o.time_layout), node_(o.print_node_name) {
+      : palette_(o.color), time_(o.time_layout), node_(o.print_node_name), numeric_(o.numeric) {
     std::vector<std::string> header = {"TIMESTAMP"};
     if (node_) header.emplace_back("NODE");
     for (const char* h : {"SOURCE", "DESTINATION", "TYPE", "VERDICT", "SUMMARY"}) header.emplace_back(h);
@@ -48,8 +48,8 @@ class TablePrinter final : public FlowPrinter {
     row.reserve(7);
     time_.Append(f.time(), row.emplace_back());
     if (node_) row.push_back(f.node_name().empty() ? r.node_name() : f.node_name());
-    AppendEndpoint(f, Side::kSource, palette_, row.emplace_back());
-    AppendEndpoint(f, Side::kDestination, palette_, row.emplace_back());
+    AppendEndpoint(f, Side::kSource, palette_, row.emplace_back(), numeric_);
+    AppendEndpoint(f, Side::kDestination, palette_, row.emplace_back(), numeric_);
     AppendFlowType(f, row.emplace_back());
     AppendVerdict(f, palette_, row.emplace_back());
     AppendSummary(f, palette_, row.emplace_back());
@@ -75,6 +75,7 @@ class TablePrinter final : public FlowPrinter {
   Palette palette_;
   TimeFormatter time_;
   bool node_;
+  bool numeric_;
   std::vector<std::vector<std::string>> rows_;
   std::vector<std::size_t> widths_;
 };

@@ -60,6 +60,9 @@ TEST(GoldenOutput, Compact) {
   ExpectGolden({"compact_color", OutputFormat::kCompact, Options(true)});
   ExpectGolden(
       {"compact_node_rfc3339milli", OutputFormat::kCompact, Options(false, true, TimeLayout::kRfc3339Milli)});
+  PrintOptions numeric = Options(false);
+  numeric.numeric = true;
+  ExpectGolden({"compact_numeric", OutputFormat::kCompact, numeric});
 }
 
 TEST(GoldenOutput, Dict) {

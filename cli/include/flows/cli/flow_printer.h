@@ -23,6 +23,7 @@ struct PrintOptions {
   TimeLayout time_layout = TimeLayout::kStampMilli;
   bool color = false;            // text formats only; JSON is never coloured
   bool print_node_name = false;  // text formats; JSON always has node_name
+  bool numeric = false;          // addresses instead of pod, service and DNS names
 };
 
 class FlowPrinter {

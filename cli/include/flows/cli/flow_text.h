@@ -17,8 +17,9 @@ namespace flows::cli {
 enum class Side { kSource, kDestination };
 
 // "demo-app/frontend-7d4b:46866", "10.0.0.1:53", "[fd00::1]:80", with
-// " (ID:1234)" when the endpoint has a security identity.
-void AppendEndpoint(const flow::Flow& f, Side side, const Palette& p, std::string& out);
+// " (ID:1234)" when the endpoint has a security identity. `numeric`: the
+// address even when a name is known (Hubble's --numeric).
+void AppendEndpoint(const flow::Flow& f, Side side, const Palette& p, std::string& out, bool numeric = false);
 
 // "to-endpoint", "http-request", "dns-response", "drop", ..., "UNKNOWN".
 void AppendFlowType(const flow::Flow& f, std::string& out);

@@ -20,6 +20,7 @@ struct ObserveOptions {
   std::string color = "auto";
   std::string time_format = "StampMilli";
   bool print_node_name = false;
+  bool numeric = false;
   // Hubble's --print-raw-filters: print the FlowFilters, send nothing.
   bool print_raw_filters = false;
 };
