@@ -135,6 +135,12 @@ FlowMerger::Next FlowMerger::Take(std::vector<FlowItem>& out, std::size_t max, M
   }
 }
 
+void FlowMerger::CancelStream(const std::string& node) {
+  std::lock_guard lock(mu_);
+  for (auto& p : pumps_)
+    if (p->node == node) p->stream->Cancel();
+}
+
 void FlowMerger::Stop() {
   std::vector<std::unique_ptr<Pump>> pumps;
   {

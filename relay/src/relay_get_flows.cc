@@ -1,4 +1,5 @@
 // GetFlows of the relay: see relay_service.h.
+#include <algorithm>
 #include <map>
 
 #include "flows/relay/grpc_flow_stream.h"
@@ -71,7 +72,8 @@ grpc::Status RelayService::GetFlows(grpc::ServerContext* ctx, const observer::Ge
   struct Active {
     std::uint64_t epoch = 0;
     bool running = false;
-    std::string display;  // what the client is told the node is called
+    bool removed = false;  // no longer a peer: its stream was cancelled
+    std::string display;   // what the client is told the node is called
   };
   std::mutex active_mu;
   std::map<std::string, Active> active;
@@ -79,12 +81,16 @@ grpc::Status RelayService::GetFlows(grpc::ServerContext* ctx, const observer::Ge
   auto on_end = [&](const std::string& key,
                     const grpc::Status& status) -> std::optional<observer::GetFlowsResponse> {
     std::string display;
+    bool removed = false;
     {
       std::lock_guard lock(active_mu);
       active[key].running = false;
       display = active[key].display;
+      removed = active[key].removed;
     }
     if (ctx->IsCancelled()) return std::nullopt;  // the client left; we cancelled
+    if (removed)
+      return NodeStatus(::relay::NODE_GONE, {display}, display + ": removed from the relay's peers");
     auto notice = EndNotice(display, status, follow);
     if (notice && notice->node_status().state_change() == ::relay::NODE_UNAVAILABLE)
       peers_.ReportFailure(key, notice->node_status().message());
@@ -102,7 +108,7 @@ grpc::Status RelayService::GetFlows(grpc::ServerContext* ctx, const observer::Ge
   auto start = [&](const PeerView& p, const observer::GetFlowsRequest& r) {
     {
       std::lock_guard lock(active_mu);
-      active[p.spec.name] = Active{p.epoch, true, p.display()};
+      active[p.spec.name] = Active{p.epoch, true, false, p.display()};
     }
     merger.AddStream(p.spec.name, open_(p, r));
   };
@@ -121,13 +127,28 @@ grpc::Status RelayService::GetFlows(grpc::ServerContext* ctx, const observer::Ge
     const auto now = std::chrono::steady_clock::now();
     if (mo.open_ended && now >= next_scan) {
       next_scan = now + options_.follow_rescan;
-      for (const auto& p : peers_.Snapshot()) {
+      const auto current = peers_.Snapshot();
+      std::vector<std::string> removed;
+      {
+        std::lock_guard lock(active_mu);
+        for (auto& [key, a] : active) {
+          const bool known = std::any_of(current.begin(), current.end(),
+                                         [&](const PeerView& p) { return p.spec.name == key; });
+          if (!known && a.running && !a.removed) {
+            a.removed = true;
+            removed.push_back(key);
+          }
+        }
+      }
+      for (const auto& key : removed) merger.CancelStream(key);
+      for (const auto& p : current) {
         if (p.state != ::relay::NODE_CONNECTED) continue;
         bool fresh = false;
         {
           std::lock_guard lock(active_mu);
           auto it = active.find(p.spec.name);
-          fresh = it == active.end() || (!it->second.running && it->second.epoch < p.epoch);
+          fresh = it == active.end() ||
+                  (!it->second.running && (it->second.removed || it->second.epoch < p.epoch));
         }
         if (!fresh) continue;
         if (!writer->Write(NodeStatus(::relay::NODE_CONNECTED, {p.display()}))) {

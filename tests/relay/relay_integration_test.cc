@@ -289,7 +289,8 @@ namespace {
 TEST_F(RelayIntegrationTest, FollowWithUntilEndsByItself) {
   observer::GetFlowsRequest req;
   req.set_follow(true);
-  *req.mutable_until() = google::protobuf::util::TimeUtil::NanosecondsToTimestamp(testing::NowNs() + 1'000'000'000);
+  *req.mutable_until() =
+      google::protobuf::util::TimeUtil::NanosecondsToTimestamp(testing::NowNs() + 1'000'000'000);
   StreamCollector c(*stub_, req);
   EXPECT_TRUE(c.WaitDone(6s)) << "every node ends its stream at `until`, so does the relay";
   EXPECT_TRUE(c.status().ok()) << c.status().error_message();
@@ -304,7 +305,8 @@ TEST_F(RelayIntegrationTest, AClientLeavingEndsTheNodeStreams) {
   }  // cancelled here
   // The handler notices within its rescan period and stops its pumps.
   const auto until = std::chrono::steady_clock::now() + 5s;
-  while (relay_.metrics().streams() > 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(20ms);
+  while (relay_.metrics().streams() > 0 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(20ms);
   EXPECT_EQ(relay_.metrics().streams(), 0);
   EXPECT_EQ(relay_.metrics().buffer_depth(), 0);
   // And a new stream works.
@@ -313,6 +315,28 @@ TEST_F(RelayIntegrationTest, AClientLeavingEndsTheNodeStreams) {
   StreamCollector c(*stub_, req);
   ASSERT_TRUE(c.WaitDone());
   EXPECT_EQ(CountFlows(c.Responses()), 3u);
+}
+
+}  // namespace
+}  // namespace flows::relay
+
+namespace flows::relay {
+namespace {
+
+TEST_F(RelayIntegrationTest, ARemovedNodeIsReportedGoneAndItsStreamEnds) {
+  observer::GetFlowsRequest req;
+  req.set_follow(true);
+  StreamCollector c(*stub_, req);
+  WarmUp(c, nodes_);
+  relay_.peers().Replace("static", {PeerSpec{nodes_[0]->name(), nodes_[0]->address(), {}},
+                                    PeerSpec{nodes_[1]->name(), nodes_[1]->address(), {}}});
+  ASSERT_TRUE(c.WaitFor([](const auto& rs) { return HasStatus(rs, ::relay::NODE_GONE, "node-2"); }, 5s));
+  nodes_[2]->Push(testing::NowNs(), "demo-app", "after-removal");
+  nodes_[0]->Push(testing::NowNs(), "demo-app", "marker");
+  nodes_[1]->Push(testing::NowNs(), "demo-app", "marker");
+  ASSERT_TRUE(c.WaitFor([](const auto& rs) { return CountPod(rs, "marker") == 2; }));
+  std::this_thread::sleep_for(200ms);
+  EXPECT_EQ(CountPod(c.Responses(), "after-removal"), 0u);
 }
 
 }  // namespace

@@ -63,6 +63,10 @@ class FlowMerger {
   // (never while open_ended).
   Next Take(std::vector<FlowItem>& out, std::size_t max, MergeBuffer::TimePoint until);
 
+  // Cancels the running streams labelled `node` (a node that was removed);
+  // their ends are reported through EndNotice as usual.
+  void CancelStream(const std::string& node);
+
   // Cancels every stream and joins the pumps. Idempotent.
   void Stop();
 
