@@ -6,6 +6,7 @@
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -296,6 +297,52 @@ TEST_F(FlowsBinaryTest, MutualTls) {
   EXPECT_EQ(no_file.exit_code, 2);
   EXPECT_EQ(no_file.err.rfind("flows: --tls-ca-cert-files: cannot read ", 0), 0u) << no_file.err;
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+}
+
+// What the demo runs: `flows observe --from-pod ... --follow` prints each
+// new flow as it arrives, while still running.
+TEST_F(FlowsBinaryTest, FollowPrintsNewFlowsAsTheyArrive) {
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  std::vector<std::string> args = {FLOWS_BINARY, "observe",       "--server", server_address_, "--follow",
+                                   "--from-pod", "demo-app/live", "--color",  "never"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawn_file_actions_addclose(&fa, out[0]);
+  pid_t pid;
+  ASSERT_EQ(posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&fa);
+  close(out[1]);
+
+  // The client connects at its own pace: keep pushing matching flows until
+  // one is printed (only flows pushed after it connected can be).
+  std::string text;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  for (int i = 0; text.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline; ++i) {
+    flow::Flow f = testing::SampleResponses()[4].flow();
+    f.mutable_source()->set_pod_name("live-" + std::to_string(i));
+    store_.Push(std::make_shared<flow::Flow>(f));
+    pollfd p{out[0], POLLIN, 0};
+    if (poll(&p, 1, 100) > 0) {
+      char buf[4096];
+      const ssize_t n = read(out[0], buf, sizeof(buf));
+      if (n > 0) text.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  // Still running (following), yet the line is already out.
+  EXPECT_EQ(waitpid(pid, nullptr, WNOHANG), 0);
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(out[0]);
+  EXPECT_NE(text.find(" demo-app/live-"), std::string::npos) << text;
+  EXPECT_NE(text.find(" http-request FORWARDED (HTTP/1.1 GET http://productcatalog:3550/products)\n"),
+            std::string::npos)
+      << text;
 }
 
 TEST_F(FlowsBinaryTest, PrintRawFiltersNeedsNoServer) {
