@@ -26,7 +26,7 @@ int Unary(const ServerOptions& server, Call call, Response& res) {
     PrintError(channel.error().message);
     return kExitUsage;
   }
-  if (auto st = WaitConnected(**channel, server); !st) {
+  if (auto st = WaitConnected(*channel, server); !st) {
     PrintError(st.error().message);
     return kExitFailure;
   }
@@ -96,7 +96,7 @@ int RunVersion(const ServerOptions& server) {
     PrintError(channel.error().message);
     return kExitUsage;
   }
-  if (auto st = WaitConnected(**channel, server); !st) {
+  if (auto st = WaitConnected(*channel, server); !st) {
     FdWriter(STDOUT_FILENO).Write("server at " + server.address + ": not reachable\n");
     return kExitOk;
   }

@@ -66,7 +66,7 @@ int RunObserve(const ObserveOptions& o, const ServerOptions& server) {
     PrintError(channel.error().message);
     return kExitUsage;
   }
-  if (auto st = WaitConnected(**channel, server); !st) {
+  if (auto st = WaitConnected(*channel, server); !st) {
     PrintError(st.error().message);
     return kExitFailure;
   }

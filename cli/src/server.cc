@@ -72,15 +72,14 @@ datapath::Result<std::shared_ptr<grpc::Channel>> MakeChannel(const ServerOptions
   return grpc::CreateCustomChannel(target, grpc::SslCredentials(ssl), args);
 }
 
-datapath::Status WaitConnected(grpc::Channel& channel, const ServerOptions& o) {
+datapath::Status WaitConnected(const std::shared_ptr<grpc::Channel>& channel, const ServerOptions& o) {
   const auto deadline = std::chrono::system_clock::now() + TimeoutOf(o);
-  grpc_connectivity_state state = channel.GetState(/*try_to_connect=*/true);
+  grpc_connectivity_state state = channel->GetState(/*try_to_connect=*/true);
   while (state != GRPC_CHANNEL_READY) {
     if (state == GRPC_CHANNEL_TRANSIENT_FAILURE || state == GRPC_CHANNEL_SHUTDOWN) {
       // The channel knows it failed but not why; a fail-fast call carries
       // gRPC's reason ("No such file or directory", "Connection refused").
-      auto stub =
-          observer::Observer::NewStub(std::shared_ptr<grpc::Channel>(&channel, [](grpc::Channel*) {}));
+      auto stub = observer::Observer::NewStub(channel);
       grpc::ClientContext ctx;
       ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
       observer::ServerStatusResponse res;
@@ -88,10 +87,10 @@ datapath::Status WaitConnected(grpc::Channel& channel, const ServerOptions& o) {
       if (st.ok()) return datapath::OkStatus();  // it came up meanwhile
       return Error::Invalid(UnreachableMessage(o.address, OneLine(st.error_message())));
     }
-    if (!channel.WaitForStateChange(state, deadline)) {
+    if (!channel->WaitForStateChange(state, deadline)) {
       return Error::Invalid(UnreachableMessage(o.address, "no answer within --timeout " + o.timeout));
     }
-    state = channel.GetState(true);
+    state = channel->GetState(true);
   }
   return datapath::OkStatus();
 }

@@ -40,7 +40,7 @@ datapath::Result<std::shared_ptr<grpc::Channel>> MakeChannel(const ServerOptions
 // Waits for the connection, at most the timeout, and fails at once when the
 // server refuses or does not exist. The error is one line naming the
 // address and what to check (exit 1).
-datapath::Status WaitConnected(grpc::Channel& channel, const ServerOptions& options);
+datapath::Status WaitConnected(const std::shared_ptr<grpc::Channel>& channel, const ServerOptions& options);
 
 // "cannot reach the flows server at ADDRESS (DETAIL); is flowd running? ..."
 std::string UnreachableMessage(std::string_view address, std::string_view detail);
