@@ -13,9 +13,6 @@ namespace {
 using datapath::Error;
 using flow::FlowFilter;
 
-using datapath::Error;
-using flow::FlowFilter;
-
 // Hubble's conflict groups: two flags of one group in the same list
 // (whitelist or blacklist) make the request ambiguous or always empty.
 // The last three are ours: -A says "every namespace", a namespace flag says

@@ -72,6 +72,13 @@ TEST(FilterTranslation, PodsAndNamespaces) {
       {{"--from-namespace", "a", "--to-namespace", "b"},
        "number: 20 whitelist { source_pod: 'a/' destination_pod: 'b/' }"},
       {{"--from-namespace", "a", "--from-pod", "a/x"}, "number: 20 whitelist { source_pod: 'a/x' }"},
+      // -n and a two-sided flag: each side gets the namespace.
+      {{"-n", "demo-app", "--pod", "frontend"},
+       "number: 20 whitelist { source_pod: 'demo-app/frontend' } whitelist { destination_pod: "
+       "'demo-app/frontend' }"},
+      {{"-n", "demo-app", "-l", "app=frontend"},
+       "number: 20 whitelist { source_pod: 'demo-app/' source_label: 'app=frontend' }"
+       " whitelist { destination_pod: 'demo-app/' destination_label: 'app=frontend' }"},
       {{"-A"}, "number: 20"},
       {{"--all-namespaces", "--from-pod", "demo-app/frontend"},
        "number: 20 whitelist { source_pod: 'demo-app/frontend' }"},
