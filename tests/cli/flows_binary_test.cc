@@ -152,6 +152,22 @@ TEST_F(FlowsBinaryTest, ObserveJsonLastN) {
   EXPECT_NE(lines[0].find("\"verdict\":\"FORWARDED\""), std::string::npos) << lines[0];
 }
 
+TEST_F(FlowsBinaryTest, ObserveAllFirstSinceUntil) {
+  auto lines = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"observe", "--server", server_address_, "-o", "json"});
+    const ProcessResult run = RunFlows(dir_, args);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    return Lines(run.out);
+  };
+  EXPECT_EQ(lines({"--all"}).size(), 11u);
+  const auto first = lines({"--first", "2"});
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_NE(first[0].find("\"time\":\"2026-11-22T03:19:46.724123373Z\""), std::string::npos) << first[0];
+  EXPECT_EQ(lines({"--since", "2026-11-22T03:19:46.9Z"}).size(), 4u);
+  EXPECT_EQ(lines({"--until", "2026-11-22T03:19:46.725Z"}).size(), 2u);
+  EXPECT_EQ(lines({"--since", "2026-11-22T03:19:46.9Z", "--until", "2026-11-22T03:19:46.95Z"}).size(), 2u);
+}
+
 TEST_F(FlowsBinaryTest, ObserveCompactWithFilters) {
   const ProcessResult run =
       RunFlows(dir_, {"observe", "--server", server_address_, "--from-pod", "demo-app/productcatalog",
