@@ -54,7 +54,7 @@ void TimeFormatter::Append(const google::protobuf::Timestamp& ts, std::string& o
     out += "N/A";
     return;
   }
-  if (ts.seconds() != cached_second_) {
+  if (!cached_ || ts.seconds() != cached_second_) {
     const time_t t = static_cast<time_t>(ts.seconds());
     struct tm tm {};
     if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 0) {
@@ -90,6 +90,7 @@ void TimeFormatter::Append(const google::protobuf::Timestamp& ts, std::string& o
     }
     prefix_len_ = n > 0 ? static_cast<std::size_t>(n) : 0;
     cached_second_ = ts.seconds();
+    cached_ = true;
   }
   out.append(prefix_, prefix_len_);
   switch (layout_) {

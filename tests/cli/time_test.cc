@@ -77,6 +77,7 @@ TEST(TimeFormat, HubbleLayoutsInUtc) {
   // Timestamps a server should never send still print something.
   EXPECT_EQ(Format(TimeLayout::kRfc3339, s, -1), "N/A");
   EXPECT_EQ(Format(TimeLayout::kRfc3339, INT64_MAX, 0), "N/A");
+  EXPECT_EQ(Format(TimeLayout::kRfc3339, INT64_MIN, 5), "N/A");
 }
 
 TEST(TimeFormat, CachedSecondDoesNotLeakIntoTheNext) {

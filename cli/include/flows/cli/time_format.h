@@ -36,7 +36,8 @@ class TimeFormatter {
 
  private:
   TimeLayout layout_;
-  std::int64_t cached_second_ = INT64_MIN;
+  bool cached_ = false;  // prefix_ holds the text of cached_second_
+  std::int64_t cached_second_ = 0;
   char prefix_[48] = {};
   std::size_t prefix_len_ = 0;
 };
