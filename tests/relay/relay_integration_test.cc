@@ -341,3 +341,30 @@ TEST_F(RelayIntegrationTest, ARemovedNodeIsReportedGoneAndItsStreamEnds) {
 
 }  // namespace
 }  // namespace flows::relay
+
+namespace flows::relay {
+namespace {
+
+TEST_F(RelayIntegrationTest, FiltersAndFieldMaskReachTheNodes) {
+  const std::int64_t t = testing::NowNs();
+  for (int i = 0; i < 3; ++i) {
+    nodes_[i]->Push(t + i, "demo-app", "frontend-" + std::to_string(i));
+    nodes_[i]->Push(t + 10 + i, "kube-system", "coredns-" + std::to_string(i));
+  }
+  observer::GetFlowsRequest req;
+  req.add_whitelist()->add_source_pod("demo-app/frontend");
+  req.mutable_field_mask()->add_paths("source.pod_name");
+  StreamCollector c(*stub_, req);
+  ASSERT_TRUE(c.WaitDone());
+  const auto rs = c.Responses();
+  ASSERT_EQ(CountFlows(rs), 3u);
+  for (const auto& r : rs) {
+    if (!r.has_flow()) continue;
+    EXPECT_EQ(r.flow().source().pod_name().rfind("frontend-", 0), 0u);
+    EXPECT_TRUE(r.flow().source().namespace_().empty()) << "trimmed by the field mask";
+    EXPECT_FALSE(r.flow().has_ip());
+  }
+}
+
+}  // namespace
+}  // namespace flows::relay
