@@ -164,3 +164,29 @@ TEST(MergeBufferPropertyTest, EveryFlowOnceAndOrderedWhenComplete) {
 
 }  // namespace
 }  // namespace flows::relay
+
+namespace flows::relay {
+namespace {
+
+TEST(FlowItemTest, HostileTimestampsDoNotOverflow) {
+  auto r = std::make_shared<observer::GetFlowsResponse>();
+  r->mutable_flow();
+  r->mutable_time()->set_seconds(std::numeric_limits<std::int64_t>::max());
+  r->mutable_time()->set_nanos(std::numeric_limits<std::int32_t>::max());
+  const FlowItem big = MakeFlowItem(r);
+  auto s = std::make_shared<observer::GetFlowsResponse>();
+  s->mutable_flow();
+  s->mutable_time()->set_seconds(std::numeric_limits<std::int64_t>::min());
+  s->mutable_time()->set_nanos(std::numeric_limits<std::int32_t>::min());
+  const FlowItem small = MakeFlowItem(s);
+  EXPECT_GT(big.time_ns, small.time_ns);
+  EXPECT_TRUE(big.ordered);
+  // No time at all: the flow's own, or the epoch.
+  auto n = std::make_shared<observer::GetFlowsResponse>();
+  n->mutable_flow()->mutable_time()->set_seconds(5);
+  EXPECT_EQ(MakeFlowItem(n).time_ns, 5'000'000'000);
+  EXPECT_FALSE(MakeFlowItem(std::make_shared<observer::GetFlowsResponse>()).ordered);
+}
+
+}  // namespace
+}  // namespace flows::relay
