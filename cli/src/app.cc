@@ -31,6 +31,15 @@ int RunApp(int argc, char** argv) {
   ServerOptions observe_server;
   auto* observe_cmd = app.add_subcommand("observe", "Print flows: recent ones, or live with --follow");
   AddObserveFlags(*observe_cmd, observe);
+  observe_cmd->footer(
+      "\nExamples:\n"
+      "  flows observe --from-pod demo-app/frontend --follow      live flows from the frontend pods\n"
+      "  flows observe -n demo-app --http-status 5+ --last 100     the last 100 HTTP server errors in "
+      "demo-app\n"
+      "  flows observe --dns-query 'productcatalog' --since 10m    DNS lookups of the last 10 minutes\n"
+      "  flows observe --from-pod demo-app/ --not --to-port 53     everything demo-app sends, except DNS\n"
+      "  flows observe --to-fqdn '*.example.com' -o json | jq .    as Hubble's jsonpb, for scripts\n"
+      "  flows observe -n demo-app --print-raw-filters             the FlowFilters these flags make");
   AddServerFlags(*observe_cmd, observe_server);
 
   ServerOptions status_server;

@@ -387,6 +387,25 @@ TEST_F(FlowsBinaryTest, HelpGroupsFlagsAndExits0) {
     EXPECT_GT(at, last) << heading;
     last = at;
   }
+  // The examples in the help parse (checked without a server).
+  int examples = 0;
+  for (const std::string& line : Lines(run.out)) {
+    if (line.rfind("  flows observe ", 0) != 0) continue;
+    std::string command = line.substr(2, line.find("  ", 2) - 2);
+    command = command.substr(0, command.find(" |"));
+    std::vector<std::string> args;
+    std::istringstream words(command);
+    for (std::string w; words >> w;) {
+      if (w.size() >= 2 && w.front() == '\'' && w.back() == '\'') w = w.substr(1, w.size() - 2);
+      args.push_back(w);
+    }
+    args.erase(args.begin());  // "flows"
+    args.push_back("--print-raw-filters");
+    const ProcessResult example = RunFlows(dir_, args);
+    EXPECT_EQ(example.exit_code, 0) << command << ": " << example.err;
+    ++examples;
+  }
+  EXPECT_GE(examples, 5);
 }
 
 }  // namespace
