@@ -39,7 +39,8 @@ for peers in ("3_peers", "10_peers"):
 rows.append(
     f"| e2e_grpc_flows_per_s | 3 gRPC nodes -> relay -> gRPC follow client, loopback | {g['flows_per_s']:,.0f} "
     f"({g['lost_reported']:,} reported lost: slow_client {g['lost_by_stage']['slow_client']:,.0f}, "
-    f"sort_buffer {g['lost_by_stage']['sort_buffer']:,.0f}) | — | — |")
+    f"sort_buffer {g['lost_by_stage']['sort_buffer']:,.0f}; the same nodes read directly without the relay: "
+    f"{g.get('direct_no_relay_flows_per_s', 0):,.0f}) | — | — |")
 for case, label in (("all_nodes_sending", "3 nodes sending"), ("one_node_idle", "2 sending, 1 idle"),
                     ("direct_one_node", "one node read directly (no relay), for comparison")):
     c = lat[case]

@@ -81,6 +81,7 @@ class FlowMerger {
   };
 
   void Run(Pump* pump, std::size_t source);
+  void WakeConsumer();  // needs mu_
   // Needs mu_. False when stopped.
   bool Admit(std::unique_lock<std::mutex>& lock, std::size_t source, FlowItem& item);
 
