@@ -20,7 +20,9 @@ using namespace std::chrono_literals;
 inline RelayOptions TestRelayOptions() {
   RelayOptions o;
   o.merge.sort_window = 4096;
-  o.merge.drain_timeout = 500ms;
+  // Long enough that a loaded CI machine does not release flows early
+  // (and out of order) in the ordering tests.
+  o.merge.drain_timeout = 1500ms;
   o.follow_rescan = 100ms;
   o.call_timeout = 2s;
   o.version = "relay-test";
