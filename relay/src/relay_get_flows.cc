@@ -1,4 +1,6 @@
 // GetFlows of the relay: see relay_service.h.
+#include <atomic>
+
 #include "flows/relay/grpc_flow_stream.h"
 #include "flows/relay/node_streams.h"
 #include "flows/relay/relay_service.h"
@@ -66,11 +68,14 @@ grpc::Status RelayService::GetFlows(grpc::ServerContext* ctx, const observer::Ge
   }
 
   NodeStreams streams;
+  // Set when this call stops its own streams: their ends say nothing about
+  // the nodes.
+  std::atomic<bool> stopping{false};
   // Streams are labelled with the PeerManager's key for the node.
   auto on_end = [&](const std::string& key,
                     const grpc::Status& status) -> std::optional<observer::GetFlowsResponse> {
     const auto ended = streams.End(key);
-    if (ctx->IsCancelled()) return std::nullopt;  // the client left; we cancelled
+    if (stopping || ctx->IsCancelled()) return std::nullopt;  // we cancelled it
     if (ended.removed)
       return NodeStatus(::relay::NODE_GONE, {ended.display},
                         ended.display + ": removed from the relay's peers");
@@ -139,6 +144,7 @@ grpc::Status RelayService::GetFlows(grpc::ServerContext* ctx, const observer::Ge
     if (metrics_ && flows) metrics_->Forwarded(flows);
     if (r == FlowMerger::Next::kFinished) break;
   }
+  stopping = true;
   merger.Stop();
   return grpc::Status::OK;
 }
