@@ -37,7 +37,7 @@ namespace {
 struct Identities {
   ff::EndpointRegistry endpoints;
   ff::ServiceRegistry services;
-  ff::RegistryIdentityResolver resolver{endpoints, services};
+  ff::RegistryIdentityResolver resolver{endpoints, services, "bench-node"};
   Identities() {
     for (int subnet = 0; subnet < 7; ++subnet) {
       for (int host = 1; host <= 200; ++host) {

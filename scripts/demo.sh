@@ -1,32 +1,39 @@
 #!/usr/bin/env bash
-# demo.sh <builddir> [--duration S] [--check]   start the demo (make demo)
+# demo.sh <builddir> [--duration S]             start the demo (make demo)
 # demo.sh --down                                remove a running demo (make demo-down)
 #
-# Shows the flows datapath on its own, live, on a toy "cluster" built from
-# network namespaces (tests/sandbox/sandbox.sh): a node with a bridge and
-# three pods --
-#   frontend        the client: a traffic generator looping over DNS lookups
-#                   (one of them for a service that does not exist: NXDOMAIN),
-#                   HTTP calls answering 200/404/500 and, now and then, a
-#                   connection to a closed port (refused: RST)
-#   productcatalog  nginx on :3550 -- /products 200, /missing 404, /error 500
-#   coredns         dnsmasq answering *.demo-app.svc.cluster.local
-# -- while flows-dump, attached to the pods' host-side veths, prints every
-# flow record in compact form. What it proves: the datapath sees and decodes
-# real traffic, and the demo leaves nothing behind. Ctrl-C (or `make
-# demo-down` from another terminal, which finds the demo through
-# /run/flows-demo/) removes every namespace, link, process and bpffs pin it
-# made. Nothing is added to the root network namespace: no traffic leaves.
+# The cluster in a box (tests/sandbox/cluster.sh): two "nodes" -- network
+# namespaces joined by an underlay bridge, each with its CNI bridge and its
+# own flowd -- whose pods are network namespaces made by the real CNI
+# plugins (bridge + host-local) with flows-cni chained, Kubernetes metadata
+# (labels, owners, Services) from the scripted API server, and flows-relay
+# merging both nodes' flows. The seed application:
+#   node-a  demo-app/frontend        a traffic generator: DNS lookups (one for a
+#                                    name that does not exist: NXDOMAIN), HTTP
+#                                    calls answering 200/404/500, and now and
+#                                    then a connection to a closed port (refused)
+#           kube-system/coredns      dnsmasq for *.cluster.local
+#   node-b  demo-app/productcatalog  nginx on :3550
+#           monitoring/prober        checks productcatalog's /healthz
+# Then `flows observe --from-pod demo-app/frontend --follow` against the
+# relay. Ctrl-C (or `make demo-down` from another terminal, which finds the
+# demo through /run/flows-demo/) removes every namespace, link, process and
+# bpffs pin it made. Nothing is added to the root network namespace: no
+# traffic leaves.
 #
-# --duration S  stop by itself after S seconds (non-interactive)
-# --check       with --duration: fail unless the output showed HTTP 200/404/500,
-#               DNS answers and NXDOMAIN, a refused connection and no loss, and
-#               unless everything was removed afterwards (used by CTest)
+# --duration S  run S seconds without following, then stop (non-interactive;
+#               tests/cli/e2e/test_demo.sh drives the demo this way)
+#
+# The state of a run lives in /run/flows-demo/d<pid>/: relay.sock (the relay,
+# FLOWS_SERVER), http.log (every HTTP status the generator received, one per
+# line); touching traffic.stop makes the generator finish its round and
+# write traffic.stopped, so what it made can be counted.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE_ROOT=/run/flows-demo
 DOMAIN=demo-app.svc.cluster.local
+RELAY_ADDR=192.168.250.1:4245
 
 die() {
   echo "demo: $*" >&2
@@ -42,6 +49,8 @@ usage() {
 
 # shellcheck source-path=SCRIPTDIR source=../tests/sandbox/sandbox.sh
 source "$ROOT/tests/sandbox/sandbox.sh"
+# shellcheck source-path=SCRIPTDIR source=../tests/sandbox/cluster.sh
+source "$ROOT/tests/sandbox/cluster.sh"
 
 starttime() { sandbox__starttime "$1"; }
 
@@ -84,19 +93,20 @@ BUILD=${1:-}
 [[ -n $BUILD && $BUILD != -* ]] || usage
 shift
 DURATION=0
-CHECK=0
 while (($#)); do
   case $1 in
     --duration) DURATION=${2:-}; shift 2 || usage ;;
-    --check) CHECK=1; shift ;;
     *) usage ;;
   esac
 done
 [[ $DURATION =~ ^[0-9]+$ ]] || die "--duration needs a whole number of seconds"
-((CHECK == 0 || DURATION > 0)) || die "--check needs --duration"
-FLOWS_DUMP=$(readlink -f "$BUILD/datapath/flows-dump" 2>/dev/null || true)
-[[ -x $FLOWS_DUMP ]] || die "no flows-dump in $BUILD/datapath: build first (make build)"
-for tool in ip ss nsenter nginx dnsmasq curl dig tail; do
+BUILD=$(cd "$BUILD" && pwd) || die "no build directory $BUILD"
+FLOWS=$BUILD/cli/flows
+RELAY=$BUILD/relay/flows-relay
+for bin in "$FLOWS" "$RELAY" "$BUILD/flowd/daemon/flowd" "$BUILD/flowd/cni/flows-cni"; do
+  [[ -x $bin ]] || die "$bin is not built (make build)"
+done
+for tool in ip ss nsenter nginx dnsmasq curl dig; do
   command -v "$tool" >/dev/null || die "missing '$tool': run scripts/install-deps.sh"
 done
 mountpoint -q /sys/fs/bpf || die "/sys/fs/bpf is not a bpffs mount (mount -t bpf bpf /sys/fs/bpf)"
@@ -119,16 +129,12 @@ SANDBOX_ID="d$$"
 SANDBOX_STATE_DIR="$STATE_ROOT/$SANDBOX_ID"
 SANDBOX_NO_TRAP=1
 mkdir -p "$STATE_ROOT"
-sandbox_init
 S=$SANDBOX_STATE_DIR
-FD_PID=""
+WAIT_PID=""
 finish() {
   trap - EXIT INT TERM
-  if [[ -n $FD_PID ]] && kill -0 "$FD_PID" 2>/dev/null; then
-    sandbox_kill "$FD_PID"
-    echo
-    echo "demo: flows-dump stopped; loss counters: $(tail -1 "$S/flows.err")"
-  fi
+  [[ -n $WAIT_PID ]] && kill "$WAIT_PID" 2>/dev/null
+  echo >&2
   echo "demo: removing namespaces, processes and pins of run $SANDBOX_ID..." >&2
   sandbox_cleanup
   rmdir "$STATE_ROOT" 2>/dev/null || true
@@ -137,100 +143,88 @@ finish() {
 trap finish EXIT
 trap 'finish; exit 130' INT
 trap 'finish; exit 143' TERM
+cluster_init "$BUILD" || die "could not start the API server"
 echo "$$ $(starttime $$)" >"$S/owner"
-PIN=/sys/fs/bpf/flows-demo-$SANDBOX_ID
-sandbox_track_pin "$PIN"
 
-echo "demo: building the cluster (run $SANDBOX_ID)..."
-sandbox_node node
-sandbox_pod node frontend 10.244.1.10/24
-sandbox_pod node productcatalog 10.244.1.20/24
-sandbox_pod node coredns 10.244.1.53/24
-sandbox_nginx productcatalog 3550 /products=200 /missing=404 /error=500
-sandbox_dns coredns "$DOMAIN" \
-  "productcatalog.$DOMAIN=10.244.1.20" "frontend.$DOMAIN=10.244.1.10" "coredns.$DOMAIN=10.244.1.53"
-NODE=$(sandbox_ns node)
+echo "demo: starting two nodes, each with flowd (run $SANDBOX_ID)..."
+cluster_node node-a 1 --flow-idle-timeout 10 || die "node-a did not start"
+cluster_node node-b 2 --flow-idle-timeout 10 || die "node-b did not start"
+echo "demo: starting flows-relay..."
+sandbox_spawn_split "$(cluster_underlay_ns)" "$S/relay.out" "$S/relay.log" "$RELAY" \
+  --listen-address "$RELAY_ADDR" --unix-socket "$S/relay.sock" --metrics-address 192.168.250.1:9966 \
+  --peer "$(cluster_grpc_address node-a)" --peer "$(cluster_grpc_address node-b)" || die "relay"
+sandbox_wait_file "$S/relay.sock" 20 "$SANDBOX_LAST_PID" || { cat "$S/relay.log" >&2; die "flows-relay did not start"; }
+export FLOWS_SERVER="unix://$S/relay.sock"
+
+echo "demo: creating pods through the CNI chain (bridge, host-local, flows-cni)..."
+cluster_pod node-a fe demo-app frontend-7c9d8b5f4-x2x9k app=frontend,tier=web Deployment/frontend || die "pod"
+cluster_pod node-a dns kube-system coredns-5d78c9869d-hq4vz k8s-app=kube-dns Deployment/coredns || die "pod"
+cluster_pod node-b pc demo-app productcatalog-6c8f9d7b5-k7p2m app=productcatalog Deployment/productcatalog || die "pod"
+cluster_pod node-b probe monitoring prober-0 app=prober StatefulSet/prober || die "pod"
+FE=$(cluster_pod_ip fe) PC=$(cluster_pod_ip pc) DNS=$(cluster_pod_ip dns)
+cluster_service demo-app productcatalog 10.96.0.50 3550 pc || die "service"
+cluster_service kube-system kube-dns 10.96.0.10 53 dns || die "service"
+sandbox_nginx pc 3550 /products=200 /missing=404 /error=500 /healthz=200 || die "nginx"
+sandbox_dns dns cluster.local "productcatalog.$DOMAIN=$PC" "frontend.$DOMAIN=$FE" || die "dnsmasq"
 
 # The traffic generator: what a frontend does all day, plus some failures.
+# Every HTTP status it gets is appended to http.log (tests count them).
 cat >"$S/traffic.sh" <<EOF
 #!/usr/bin/env bash
 # runs inside the frontend pod
-dns=10.244.1.53 svc=productcatalog.$DOMAIN
+dns=$DNS svc=productcatalog.$DOMAIN
 paths=(/products /products /missing /products /error /products)
 i=0
-while :; do
+while [[ ! -e $S/traffic.stop ]]; do
   i=\$((i + 1))
   ip=\$(dig +short +tries=1 +time=1 @\$dns \$svc A)
-  [[ -n \$ip ]] && curl -s -o /dev/null --max-time 2 --resolve "\$svc:3550:\$ip" \
-    "http://\$svc:3550\${paths[i % \${#paths[@]}]}"
+  if [[ -n \$ip ]]; then
+    code=\$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 --resolve "\$svc:3550:\$ip" \
+      "http://\$svc:3550\${paths[i % \${#paths[@]}]}")
+    echo "\$code" >>"$S/http.log"
+  fi
   ((i % 3 == 0)) && dig +short +tries=1 +time=1 @\$dns paymentservice.$DOMAIN A >/dev/null
-  ((i % 4 == 0)) && dig +short +tries=1 +time=1 @\$dns frontend.$DOMAIN AAAA >/dev/null
-  ((i % 5 == 0)) && curl -s -o /dev/null --max-time 2 http://10.244.1.20:8080/
-  sleep 0.7
+  ((i % 5 == 0)) && curl -s -o /dev/null --max-time 2 http://$PC:8080/
+  sleep 0.5
 done
+touch $S/traffic.stopped
 EOF
-chmod +x "$S/traffic.sh"
-sandbox_spawn "$(sandbox_ns frontend)" "$S/traffic.log" bash "$S/traffic.sh"
+cat >"$S/prober.sh" <<EOF
+#!/usr/bin/env bash
+while :; do curl -s -o /dev/null --max-time 2 http://$PC:3550/healthz; sleep 2; done
+EOF
+sandbox_spawn "$(sandbox_ns fe)" "$S/traffic.out" bash "$S/traffic.sh"
+sandbox_spawn "$(sandbox_ns probe)" "$S/prober.out" bash "$S/prober.sh"
 
 cat <<EOF
 
- flows demo -- the datapath alone, live
- --------------------------------------
- A node (network namespace $NODE, bridge br0) with three pods:
-   $(sandbox_veth frontend)  frontend        10.244.1.10  curl + dig in a loop (the client)
-   $(sandbox_veth productcatalog)  productcatalog  10.244.1.20  nginx :3550  /products 200, /missing 404, /error 500
-   $(sandbox_veth coredns)  coredns         10.244.1.53  dnsmasq: *.$DOMAIN (paymentservice: NXDOMAIN)
- Now and then the frontend connects to a closed port (10.244.1.20:8080): a refused
- connection, shown as an RST. flows-dump is attached (TC, both directions) to the
- pods' host-side veths, named above. Each line is one flow record:
-   time  veth  direction  src -> dst  proto [flags] [HTTP/DNS]  [reasons]  flow totals
- "ingress" = the packet came out of that pod into the node, "egress" = it goes to that pod,
- so every packet between two pods shows up twice: leaving one veth, entering the other.
- Reasons: new_flow (first packet), tcp_syn/synack/fin/rst (first of each), l7 (an HTTP
- or DNS message), stats (every 5 s of a live flow), flow_end (idle for 10 s).
+ flows demo -- the cluster in a box
+ ----------------------------------
+ node-a  demo-app/frontend        $FE   curl + dig in a loop (200s, 404s, 500s, NXDOMAIN, a refused port)
+         kube-system/coredns      $DNS   dnsmasq, Service kube-dns 10.96.0.10
+ node-b  demo-app/productcatalog  $PC   nginx :3550, Service productcatalog 10.96.0.50
+         monitoring/prober        $(cluster_pod_ip probe)   GET /healthz every 2 s
+ Each node runs flowd; flows-relay merges them. Try, in another terminal:
+
+   export FLOWS_SERVER=$FLOWS_SERVER
+   $FLOWS status
+   $FLOWS observe --pod demo-app/frontend --http-status 5+
+   $FLOWS observe --namespace monitoring --last 5 -o json
+   $FLOWS observe --dns-query paymentservice --print-node-name
+   $FLOWS observe --to-pod demo-app/productcatalog --not --http-path /healthz -f
+   $FLOWS list nodes
+
  $( ((DURATION > 0)) && echo "Stops by itself after ${DURATION}s." || echo "Ctrl-C here, or 'make demo-down' elsewhere, stops it and removes everything.")
 
 EOF
 
-# flows-dump enters only the node's network namespace (nsenter --net keeps
-# the real /sys/fs/bpf, where it pins); its output is followed by tail so
-# this script can wait on it and still react to signals at once.
-: >"$S/flows.out"
-sandbox_spawn_netonly "$NODE" "$S/flows.out" "$S/flows.err" "$FLOWS_DUMP" \
-  --interfaces 'veth*' --node-nic none --pin-root "$PIN" --idle-timeout 10 \
-  --duration "$DURATION" --ready-file "$S/ready"
-FD_PID=$SANDBOX_LAST_PID
-sandbox_wait_file "$S/ready" 30 "$FD_PID" || { cat "$S/flows.err" >&2; die "flows-dump did not start"; }
-tail -n +1 -f --pid="$FD_PID" "$S/flows.out" &
-TAIL_PID=$!
-echo "$TAIL_PID $(starttime "$TAIL_PID") - tail" >>"$S/pids"
-wait "$FD_PID" || true
-wait "$TAIL_PID" 2>/dev/null || true
-echo
-echo "demo: flows-dump stopped; loss counters: $(tail -1 "$S/flows.err")"
-
-if ((CHECK)); then
-  out=$S/flows.out
-  problems=()
-  for want in "HTTP/1.1 GET http://productcatalog.$DOMAIN:3550/products" \
-    "HTTP/1.1 200" "HTTP/1.1 404" "HTTP/1.1 500" \
-    "DNS Answer productcatalog.$DOMAIN. A NOERROR 10.244.1.20" \
-    "DNS Answer paymentservice.$DOMAIN. A NXDOMAIN" \
-    "10.244.1.20:8080 -> 10.244.1.10:"; do
-    grep -qF -- "$want" "$out" || problems+=("no line with '$want'")
-  done
-  grep -F -- "10.244.1.20:8080 -> 10.244.1.10:" "$out" | grep -q "tcp_rst" ||
-    problems+=("no tcp_rst record for the refused connection to :8080")
-  tail -1 "$S/flows.err" | grep -q '"ring_reserve_failed":0' || problems+=("ring_reserve_failed is not 0")
-  tail -1 "$S/flows.err" | grep -q '"decode_errors":0' || problems+=("decode_errors is not 0")
-  finish
-  left=$(ip netns list | awk '{print $1}' | grep "^$SANDBOX_ID-" || true)
-  [[ -z $left ]] || problems+=("namespaces left: $left")
-  [[ ! -e $PIN ]] || problems+=("bpffs pins left: $PIN")
-  [[ ! -e $S ]] || problems+=("state left: $S")
-  if ((${#problems[@]})); then
-    printf 'demo check FAILED: %s\n' "${problems[@]}" >&2
-    exit 1
-  fi
-  echo "demo check PASSED: HTTP 200/404/500, DNS NOERROR/NXDOMAIN, a refused connection; nothing left behind"
+# Waiting in the background (and `wait`), so that Ctrl-C, `make demo-down`
+# (SIGTERM) and the end of --duration all clean up at once.
+if ((DURATION == 0)); then
+  sleep 2  # let the first flows arrive
+  "$FLOWS" observe --from-pod demo-app/frontend --follow --print-node-name &
+else
+  sleep "$DURATION" &
 fi
+WAIT_PID=$!
+wait "$WAIT_PID" || true

@@ -119,8 +119,8 @@ void AppendHttp(const flow::Flow& f, const Palette& p, std::string& out) {
       AppendNumber(f.l7().latency_ns() / 1'000'000, out);
       out += "ms";
     }
-    // flowd sends the request line on the request only; a Hubble server
-    // repeats it on the response.
+    // As Hubble prints it: the request a response answers, when the
+    // server paired them (flowd and Hubble both do).
     if (!h.method().empty() || !h.url().empty()) {
       out += " (";
       out += h.method();

@@ -11,7 +11,8 @@
 #                                plugins (bridge + host-local) with flows-cni
 #                                chained after them
 #
-# Nothing is added to the root namespace; no namespace has a route out.
+# Nothing is added to the root namespace. Pods default-route to their node;
+# nodes know only the underlay and the pod subnets: nothing can leave.
 # Every flowd pins under /sys/fs/bpf/flows-<id>-<node> (removed on cleanup).
 #
 # API (each returns non-zero with "cluster: ..." on failure):
@@ -136,7 +137,8 @@ cluster_node() {
 {"cniVersion": "1.0.0", "name": "sandbox",
  "plugins": [
   {"type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": false,
-   "ipam": {"type": "host-local", "subnet": "10.244.$n.0/24", "dataDir": "$d/ipam"}},
+   "ipam": {"type": "host-local", "subnet": "10.244.$n.0/24", "dataDir": "$d/ipam",
+            "routes": [{"dst": "0.0.0.0/0"}]}},
   {"type": "flows-cni", "socket": "$d/run/cni.sock", "timeoutMs": 5000, "logFile": "$d/flows-cni.log"}]}
 EOF
   sandbox_track_pin "/sys/fs/bpf/flows-$SANDBOX_ID-$node" || return 1

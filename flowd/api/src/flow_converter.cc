@@ -56,8 +56,9 @@ void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out) {
   ip->set_ipversion(in.src.version == 6 ? flow::IPv6 : flow::IPv4);
   FillL4(in, out);
   FillEndpoints(in, out);
-  FillObservationPoint(in, out);
-  FillL7(in, out);
+  const bool l7 = ReportsL7(in, src, dst);
+  FillObservationPoint(in, l7, out);
+  FillL7(in, l7, out);
   if (auto reply = IsReply(in)) out->mutable_is_reply()->set_value(*reply);
 
   auto* st = out->mutable_flow_stats();
@@ -99,7 +100,7 @@ void FlowConverter::FillL4(const datapath::Flow& in, flow::Flow* out) {
   }
 }
 
-void FlowConverter::FillEndpoints(const datapath::Flow& in, flow::Flow* out) {
+void FlowConverter::FillEndpoints(const datapath::Flow& /*in*/, flow::Flow* out) {
   const std::string& src = out->ip().source();
   const std::string& dst = out->ip().destination();
   identities_.ResolveEndpoint(src, out->mutable_source());
@@ -112,24 +113,40 @@ void FlowConverter::FillEndpoints(const datapath::Flow& in, flow::Flow* out) {
   for (auto& n : dns_.Names(dst, now)) out->add_destination_names(std::move(n));
 }
 
-void FlowConverter::FillObservationPoint(const datapath::Flow& in, flow::Flow* out) {
+// A local pod's packets cross its veth and, to or from another node, the
+// node NIC too. L7 is reported once, at the veth -- as Hubble reports it
+// once per endpoint -- so the NIC's copy is an L3/L4 trace flow and HTTP and
+// DNS metrics do not count the same message twice.
+bool FlowConverter::ReportsL7(const datapath::Flow& in, const std::string& src, const std::string& dst) const {
+  if (!in.http && !in.dns) return false;
+  if (interfaces_.Role(in.ifindex) != InterfaceRole::kNodeNic) return true;
+  const bool from_wire = in.direction == Direction::kIngress;
+  return !identities_.IsLocalPod(from_wire ? dst : src);
+}
+
+void FlowConverter::FillObservationPoint(const datapath::Flow& in, bool l7, flow::Flow* out) {
   auto* iface = out->mutable_interface();
   iface->set_index(in.ifindex);
   iface->set_name(interfaces_.Name(in.ifindex));
   // The host side of a pod veth: packets it receives left the pod (pod
   // egress); packets it sends enter the pod (pod ingress). On the node
   // NIC, ingress is from the network and egress to it.
+  // Like Hubble, traffic_direction is the connection's: a reply leaving a
+  // pod belongs to an ingress connection, so known replies are flipped.
   const bool from_wire = in.direction == Direction::kIngress;
+  const bool reply = IsReply(in).value_or(false);
   int sub_type;
+  bool ingress;
   if (interfaces_.Role(in.ifindex) == InterfaceRole::kNodeNic) {
-    out->set_traffic_direction(from_wire ? flow::INGRESS : flow::EGRESS);
+    ingress = from_wire;
     sub_type = from_wire ? kTraceFromNetwork : kTraceToNetwork;
   } else {
-    out->set_traffic_direction(from_wire ? flow::EGRESS : flow::INGRESS);
+    ingress = !from_wire;
     sub_type = from_wire ? kTraceFromEndpoint : kTraceToEndpoint;
   }
+  out->set_traffic_direction(ingress != reply ? flow::INGRESS : flow::EGRESS);
   auto* ev = out->mutable_event_type();
-  if (in.http || in.dns) {
+  if (l7) {
     ev->set_type(kEventTypeL7);
   } else {
     ev->set_type(kEventTypeTrace);
@@ -137,15 +154,13 @@ void FlowConverter::FillObservationPoint(const datapath::Flow& in, flow::Flow* o
   }
 }
 
-void FlowConverter::FillL7(const datapath::Flow& in, flow::Flow* out) {
-  if (!in.http && !in.dns) {
+void FlowConverter::FillL7(const datapath::Flow& in, bool reported, flow::Flow* out) {
+  if (!reported) {
     out->set_type(flow::L3_L4);
     return;
   }
   out->set_type(flow::L7);
   auto* l7 = out->mutable_l7();
-  const auto latency = pairing_.Observe(in);
-  if (latency) l7->set_latency_ns(static_cast<std::uint64_t>(latency->count()));
   if (in.http) {
     const auto& h = *in.http;
     l7->set_type(h.response ? flow::RESPONSE : flow::REQUEST);
@@ -153,6 +168,12 @@ void FlowConverter::FillL7(const datapath::Flow& in, flow::Flow* out) {
     http->set_protocol(h.version);
     if (h.response) {
       http->set_code(h.status);
+      // As in Hubble, a response names what it answers.
+      if (auto answered = pairing_.Observe(in)) {
+        l7->set_latency_ns(static_cast<std::uint64_t>(answered->latency.count()));
+        http->set_method(std::move(answered->method));
+        http->set_url(std::move(answered->url));
+      }
     } else {
       http->set_method(h.method);
       // Hubble reports the full URL; the Host header names the authority.
@@ -163,9 +184,11 @@ void FlowConverter::FillL7(const datapath::Flow& in, flow::Flow* out) {
         hdr->set_key("Host");
         hdr->set_value(h.host);
       }
+      pairing_.Observe(in, http->method(), http->url());
     }
     return;
   }
+  if (auto answered = pairing_.Observe(in)) l7->set_latency_ns(static_cast<std::uint64_t>(answered->latency.count()));
   const auto& d = *in.dns;
   l7->set_type(d.response ? flow::RESPONSE : flow::REQUEST);
   auto* dns = l7->mutable_dns();

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <string_view>
+#include <utility>
 
 namespace flows::flowd {
 
@@ -39,7 +40,7 @@ void L7Pairing::EvictOldestConnection() {
   }
 }
 
-void L7Pairing::Remember(const Key& key, std::chrono::system_clock::time_point t) {
+void L7Pairing::Remember(const Key& key, Request request) {
   auto it = pending_.find(key);
   if (it == pending_.end()) {
     if (pending_.size() >= options_.max_connections) EvictOldestConnection();
@@ -61,10 +62,11 @@ void L7Pairing::Remember(const Key& key, std::chrono::system_clock::time_point t
     q.pop_front();
     ++forgotten_;
   }
-  q.push_back(t);
+  q.push_back(std::move(request));
 }
 
-std::optional<std::chrono::nanoseconds> L7Pairing::Observe(const datapath::Flow& f) {
+std::optional<L7Pairing::Answered> L7Pairing::Observe(const datapath::Flow& f, std::string_view method,
+                                                      std::string_view url) {
   bool response;
   std::uint16_t id = 0;
   if (f.http) {
@@ -76,16 +78,18 @@ std::optional<std::chrono::nanoseconds> L7Pairing::Observe(const datapath::Flow&
     return std::nullopt;
   }
   if (!response) {
-    Remember(MakeKey(f, /*client_is_source=*/true, id), f.time);
+    Remember(MakeKey(f, /*client_is_source=*/true, id), Request{f.time, std::string(method), std::string(url)});
     return std::nullopt;
   }
   auto it = pending_.find(MakeKey(f, /*client_is_source=*/false, id));
   if (it == pending_.end() || it->second.requests.empty()) return std::nullopt;
-  const auto requested = it->second.requests.front();
+  Request request = std::move(it->second.requests.front());
   it->second.requests.pop_front();
   if (it->second.requests.empty()) pending_.erase(it);
-  if (f.time < requested) return std::chrono::nanoseconds(0);
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(f.time - requested);
+  Answered answered{std::chrono::nanoseconds(0), std::move(request.method), std::move(request.url)};
+  if (f.time > request.time)
+    answered.latency = std::chrono::duration_cast<std::chrono::nanoseconds>(f.time - request.time);
+  return answered;
 }
 
 }  // namespace flows::flowd

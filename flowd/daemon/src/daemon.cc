@@ -202,7 +202,7 @@ Status Daemon::Parts::StartDatapath() {
       LinkWatcherOptions{.policy = options.attach, .log = [](const std::string& m) { spdlog::warn("attach: {}", m); }});
 
   store = std::make_unique<FlowStore>(options.store_capacity);
-  identities = std::make_unique<RegistryIdentityResolver>(endpoints, services);
+  identities = std::make_unique<RegistryIdentityResolver>(endpoints, services, options.node_name);
   converter = std::make_unique<FlowConverter>(options.node_name, *identities, *link_watcher, dns);
   pipeline = std::make_unique<IngestPipeline>(*converter, metrics.get(), namespaces, *store);
   sink = std::make_unique<SerializedSink>(*pipeline);

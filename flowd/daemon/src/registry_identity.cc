@@ -21,6 +21,11 @@ bool RegistryIdentityResolver::ResolveEndpoint(const std::string& ip, flow::Endp
   return true;
 }
 
+bool RegistryIdentityResolver::IsLocalPod(const std::string& ip) const {
+  std::shared_ptr<const Endpoint> ep = endpoints_.FindByIp(ip);
+  return ep && !node_name_.empty() && ep->node_name == node_name_;
+}
+
 bool RegistryIdentityResolver::ResolveService(const std::string& ip, flow::Service* out) const {
   std::optional<ServiceRef> svc = services_.LookupByIp(ip);
   if (!svc) return false;

@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 
 #include <map>
+#include <set>
 
 #include "flow_record.h"
 
@@ -31,6 +32,8 @@ class MapResolver final : public IdentityResolver {
     *out = it->second;
     return true;
   }
+  std::set<std::string> local_pods;
+  bool IsLocalPod(const std::string& ip) const override { return local_pods.count(ip) > 0; }
 };
 
 class FakeInterfaces final : public InterfaceDirectory {
@@ -168,8 +171,32 @@ TEST_F(ConverterTest, HttpRequestAndResponseWithLatency) {
   EXPECT_EQ(s.l7().http().code(), 404u);
   EXPECT_EQ(s.l7().latency_ns(), 4'000'000u);
   EXPECT_TRUE(s.is_reply().value());
+  EXPECT_EQ(s.l7().http().method(), "GET") << "a response names the request it answers, as in Hubble";
+  EXPECT_EQ(s.l7().http().url(), "http://productcatalog:3550/products");
+  EXPECT_EQ(r.traffic_direction(), flow::EGRESS) << "the pod's outgoing call";
+  EXPECT_EQ(s.traffic_direction(), flow::EGRESS) << "the reply belongs to the same egress connection";
   // Answered once: a second response on the connection has no request.
-  EXPECT_EQ(Convert(resp).l7().latency_ns(), 0u);
+  const auto again = Convert(resp);
+  EXPECT_EQ(again.l7().latency_ns(), 0u);
+  EXPECT_EQ(again.l7().http().method(), "");
+}
+
+TEST_F(ConverterTest, L7OfALocalPodIsReportedAtItsVethNotAgainAtTheNic) {
+  resolver_.local_pods = {"10.244.1.10"};
+  auto at_veth = TcpFlow(7, datapath::Direction::kIngress);
+  at_veth.http = datapath::HttpMessage{false, "GET", "/", "web", "HTTP/1.1", 0};
+  auto at_nic = at_veth;
+  at_nic.ifindex = 2;
+  at_nic.direction = datapath::Direction::kEgress;  // leaving the node
+  EXPECT_EQ(Convert(at_veth).type(), flow::L7);
+  const auto nic = Convert(at_nic);
+  EXPECT_EQ(nic.type(), flow::L3_L4);
+  EXPECT_FALSE(nic.has_l7());
+  EXPECT_EQ(nic.event_type().type(), kEventTypeTrace);
+  EXPECT_EQ(nic.event_type().sub_type(), kTraceToNetwork);
+  // Not a local pod (host traffic): the NIC is the only place it is seen.
+  resolver_.local_pods.clear();
+  EXPECT_EQ(Convert(at_nic).type(), flow::L7);
 }
 
 TEST_F(ConverterTest, DnsResponseFillsTheRecordAndNamesLaterFlows) {
@@ -236,9 +263,28 @@ TEST(L7Pairing, PipelinedRequestsAnswerInOrderAndStayBounded) {
   }
   EXPECT_EQ(pairing.forgotten(), 1u);
   resp.time = t + 10ms;
-  EXPECT_EQ(pairing.Observe(resp), std::chrono::nanoseconds(9ms)) << "oldest remembered request first";
-  EXPECT_EQ(pairing.Observe(resp), std::chrono::nanoseconds(8ms));
+  const auto first = pairing.Observe(resp);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->latency, std::chrono::nanoseconds(9ms)) << "oldest remembered request first";
+  EXPECT_EQ(pairing.Observe(resp)->latency, std::chrono::nanoseconds(8ms));
   EXPECT_FALSE(pairing.Observe(resp).has_value());
+}
+
+TEST(L7Pairing, AResponseLearnsItsRequestsMethodAndUrl) {
+  L7Pairing pairing;
+  auto req = TcpFlow(7, datapath::Direction::kIngress);
+  req.http = datapath::HttpMessage{false, "POST", "/cart", "", "HTTP/1.1", 0};
+  auto resp = req;
+  std::swap(resp.src, resp.dst);
+  std::swap(resp.src_port, resp.dst_port);
+  resp.http = datapath::HttpMessage{true, "", "", "", "HTTP/1.1", 500};
+  pairing.Observe(req, "POST", "http://cart/cart");
+  pairing.Observe(req, "GET", "http://cart/items");
+  const auto a = pairing.Observe(resp);
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->method, "POST");
+  EXPECT_EQ(a->url, "http://cart/cart");
+  EXPECT_EQ(pairing.Observe(resp)->url, "http://cart/items");
 }
 
 TEST(L7Pairing, ManyUnansweredConnectionsStayBoundedAndCheap) {

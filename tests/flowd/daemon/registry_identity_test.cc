@@ -16,7 +16,7 @@ TEST(RegistryIdentityResolver, NamesPodsTheWayHubbleFiltersExpect) {
   ep.workloads = {{"frontend", "Deployment"}};
   ep.ips = {"10.0.0.2"};
   ASSERT_TRUE(endpoints.Upsert(ep));
-  RegistryIdentityResolver r(endpoints, services);
+  RegistryIdentityResolver r(endpoints, services, "node-a");
 
   flow::Endpoint out;
   ASSERT_TRUE(r.ResolveEndpoint("10.0.0.2", &out));
@@ -33,12 +33,34 @@ TEST(RegistryIdentityResolver, NamesPodsTheWayHubbleFiltersExpect) {
   EXPECT_EQ(unknown.pod_name(), "");
 }
 
+TEST(RegistryIdentityResolver, LocalPodsAreThoseOfThisNode) {
+  EndpointRegistry endpoints;
+  ServiceRegistry services;
+  Endpoint here;
+  here.namespace_ = "demo-app";
+  here.pod_name = "frontend-1";
+  here.pod_uid = "u1";
+  here.node_name = "node-a";
+  here.ips = {"10.0.0.2"};
+  ASSERT_TRUE(endpoints.Upsert(here));
+  Endpoint there = here;
+  there.pod_name = "productcatalog-1";
+  there.pod_uid = "u2";
+  there.node_name = "node-b";
+  there.ips = {"10.0.1.2"};
+  ASSERT_TRUE(endpoints.Upsert(there));
+  RegistryIdentityResolver r(endpoints, services, "node-a");
+  EXPECT_TRUE(r.IsLocalPod("10.0.0.2"));
+  EXPECT_FALSE(r.IsLocalPod("10.0.1.2"));
+  EXPECT_FALSE(r.IsLocalPod("10.0.0.99"));
+}
+
 TEST(RegistryIdentityResolver, ServiceByClusterIpOrBackend) {
   EndpointRegistry endpoints;
   ServiceRegistry services;
   ASSERT_TRUE(services.Upsert({"shop", "web", {"10.96.0.10"}}));
   ASSERT_TRUE(services.UpsertSlice("shop", "web-x", "web", {"10.0.0.5"}));
-  RegistryIdentityResolver r(endpoints, services);
+  RegistryIdentityResolver r(endpoints, services, "node-a");
   flow::Service s;
   ASSERT_TRUE(r.ResolveService("10.96.0.10", &s));
   EXPECT_EQ(s.name(), "web");

@@ -22,6 +22,11 @@ class IdentityResolver {
   virtual ~IdentityResolver() = default;
   virtual bool ResolveEndpoint(const std::string& ip, flow::Endpoint* out) const = 0;
   virtual bool ResolveService(const std::string& ip, flow::Service* out) const = 0;
+  // Whether the address is a pod on this node (behind one of its veths).
+  virtual bool IsLocalPod(const std::string& ip) const {
+    (void)ip;
+    return false;
+  }
 };
 
 // What an interface is to this node.
@@ -53,8 +58,9 @@ class FlowConverter {
  private:
   void FillEndpoints(const datapath::Flow& in, flow::Flow* out);
   void FillL4(const datapath::Flow& in, flow::Flow* out);
-  void FillL7(const datapath::Flow& in, flow::Flow* out);
-  void FillObservationPoint(const datapath::Flow& in, flow::Flow* out);
+  void FillL7(const datapath::Flow& in, bool l7, flow::Flow* out);
+  void FillObservationPoint(const datapath::Flow& in, bool l7, flow::Flow* out);
+  bool ReportsL7(const datapath::Flow& in, const std::string& src, const std::string& dst) const;
 
   std::string node_name_;
   const IdentityResolver& identities_;

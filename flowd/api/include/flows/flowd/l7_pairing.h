@@ -1,10 +1,12 @@
-// Request/response pairing for latency: an HTTP response is matched to the
-// oldest unanswered request of its connection (HTTP/1.x answers in order),
+// Request/response pairing: an HTTP response is matched to the oldest
+// unanswered request of its connection (HTTP/1.x answers in order),
 // a DNS response to the query with the same id on the same 5-tuple. Keys
 // include the interface, because a packet between two local pods is seen
 // on both pods' veths. Bounded: at most max_connections connections with
 // unanswered requests (the oldest connection is forgotten first) and
 // max_per_connection requests each; whatever is forgotten is counted.
+// A matched response learns its latency and, for HTTP, the request's method
+// and URL -- a response record alone has neither, and Hubble shows both.
 #pragma once
 
 #include <array>
@@ -12,6 +14,8 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "flows/datapath/flow.h"
@@ -27,9 +31,15 @@ class L7Pairing {
   L7Pairing() : L7Pairing(Options{}) {}
   explicit L7Pairing(Options options) : options_(options) {}
 
-  // For a request: remembers it, returns nullopt. For a response: the time
-  // since its request, if that request was seen.
-  std::optional<std::chrono::nanoseconds> Observe(const datapath::Flow& flow);
+  struct Answered {
+    std::chrono::nanoseconds latency{0};
+    std::string method;  // HTTP only
+    std::string url;
+  };
+  // For a request: remembers it (with its HTTP method and URL), returns
+  // nullopt. For a response: what its request was, if that request was seen.
+  std::optional<Answered> Observe(const datapath::Flow& flow, std::string_view method = {},
+                                  std::string_view url = {});
   std::uint64_t forgotten() const { return forgotten_; }
 
  private:
@@ -42,11 +52,16 @@ class L7Pairing {
     std::size_t operator()(const Key& k) const;
   };
   static Key MakeKey(const datapath::Flow& f, bool client_is_source, std::uint16_t dns_id);
-  void Remember(const Key& key, std::chrono::system_clock::time_point t);
+  struct Request {
+    std::chrono::system_clock::time_point time;
+    std::string method;
+    std::string url;
+  };
+  void Remember(const Key& key, Request request);
   void EvictOldestConnection();
 
   struct Pending {
-    std::deque<std::chrono::system_clock::time_point> requests;
+    std::deque<Request> requests;
     std::uint64_t generation = 0;  // which order_ entry is this key's live one
   };
   Options options_;

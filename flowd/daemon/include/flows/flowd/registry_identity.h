@@ -11,17 +11,21 @@ namespace flows::flowd {
 
 class RegistryIdentityResolver final : public IdentityResolver {
  public:
-  RegistryIdentityResolver(const EndpointRegistry& endpoints, const ServiceRegistry& services)
-      : endpoints_(endpoints), services_(services) {}
+  RegistryIdentityResolver(const EndpointRegistry& endpoints, const ServiceRegistry& services,
+                           std::string node_name)
+      : endpoints_(endpoints), services_(services), node_name_(std::move(node_name)) {}
 
   // Labels are written as Cilium (and so Hubble's --label filters) expects:
   // "k8s:app=frontend", plus "k8s:io.kubernetes.pod.namespace=<ns>".
   bool ResolveEndpoint(const std::string& ip, flow::Endpoint* out) const override;
   bool ResolveService(const std::string& ip, flow::Service* out) const override;
+  // A registered pod of this node (hostNetwork pods are never registered).
+  bool IsLocalPod(const std::string& ip) const override;
 
  private:
   const EndpointRegistry& endpoints_;
   const ServiceRegistry& services_;
+  std::string node_name_;
 };
 
 // The proto form of a registry endpoint (exposed for tests).
