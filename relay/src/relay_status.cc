@@ -44,6 +44,23 @@ grpc::Status RelayService::ServerStatus(grpc::ServerContext*, const observer::Se
     res->set_max_flows(res->max_flows() + a.response.max_flows());
     res->set_seen_flows(res->seen_flows() + a.response.seen_flows());
     res->set_flows_rate(res->flows_rate() + a.response.flows_rate());
+    // Every node's loss counters, named by node, so `flows status` through
+    // the relay shows what each stage of each node lost.
+    for (const auto& lost : a.response.flows_lost_events()) {
+      auto* l = res->add_flows_lost_events();
+      *l = lost;
+      if (l->node_name().empty()) l->set_node_name(a.peer->display());
+    }
+  }
+  // ... and the relay's own stages (peer losses are the nodes' own, above).
+  if (metrics_) {
+    for (auto [stage, source] : {std::pair{LostStage::kSortBuffer, "relay_sort_buffer"},
+                                 std::pair{LostStage::kSlowClient, "relay_client"}}) {
+      auto* l = res->add_flows_lost_events();
+      l->set_source(source);
+      l->set_count(static_cast<std::uint64_t>(metrics_->lost(stage)));
+      l->set_node_name("flows-relay");
+    }
   }
   res->mutable_num_connected_nodes()->set_value(connected);
   res->mutable_num_unavailable_nodes()->set_value(static_cast<std::uint32_t>(unavailable.size()));

@@ -5,6 +5,8 @@
 #include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "flows/relay/peer_sources.h"
 #include "relay_harness.h"
 #include "test_node.h"
@@ -214,6 +216,19 @@ TEST_F(RelayIntegrationTest, StatusNodesAndNamespacesAreMerged) {
   ASSERT_EQ(st2.unavailable_nodes_size(), 1);
   EXPECT_EQ(st2.unavailable_nodes(0), "node-2");
   EXPECT_EQ(st2.num_flows(), 3u);
+}
+
+TEST_F(RelayIntegrationTest, StatusListsEveryNodesLossCountersByNode) {
+  nodes_[1]->SetLosses({{"ring_reservation", 7}, {"decode", 0}});
+  grpc::ClientContext c;
+  observer::ServerStatusResponse st;
+  ASSERT_TRUE(stub_->ServerStatus(&c, {}, &st).ok());
+  std::map<std::pair<std::string, std::string>, std::uint64_t> lost;
+  for (const auto& l : st.flows_lost_events()) lost[{l.node_name(), l.source()}] = l.count();
+  EXPECT_EQ(lost[(std::pair<std::string, std::string>{"node-1", "ring_reservation"})], 7u);
+  EXPECT_TRUE(lost.count({"node-1", "decode"}));
+  EXPECT_TRUE(lost.count({"flows-relay", "relay_sort_buffer"})) << "the relay's own stages too";
+  EXPECT_TRUE(lost.count({"flows-relay", "relay_client"}));
 }
 
 TEST_F(RelayIntegrationTest, UnavailableNodesAreListedFirstThing) {

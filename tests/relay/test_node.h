@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "flows/flowd/observer_service.h"
@@ -45,6 +46,10 @@ class TestNode {
   void Start(std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials()) {
     flowd::NodeIdentity id{name_, "test-1.0", address(), false, {}};
     observer_ = std::make_unique<flowd::ObserverService>(store_, namespaces_, id);
+    observer_->SetLossSource([this] {
+      std::lock_guard lock(losses_mu_);
+      return losses_;
+    });
     peer_ = std::make_unique<flowd::PeerService>(id);
     grpc::ServerBuilder b;
     b.AddListeningPort(address(), creds);
@@ -78,6 +83,12 @@ class TestNode {
     store_.Push(std::move(f));
   }
 
+  // What this node's ServerStatus reports as lost, by stage.
+  void SetLosses(std::vector<std::pair<std::string, std::uint64_t>> losses) {
+    std::lock_guard lock(losses_mu_);
+    losses_ = std::move(losses);
+  }
+
   const std::string& name() const { return name_; }
   std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
   flowd::FlowStore& store() { return store_; }
@@ -87,6 +98,8 @@ class TestNode {
   int port_;
   flowd::FlowStore store_;
   flowd::NamespaceTracker namespaces_;
+  std::mutex losses_mu_;
+  std::vector<std::pair<std::string, std::uint64_t>> losses_;
   std::unique_ptr<flowd::ObserverService> observer_;
   std::unique_ptr<flowd::PeerService> peer_;
   std::unique_ptr<grpc::Server> server_;

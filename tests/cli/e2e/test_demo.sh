@@ -10,7 +10,8 @@
 #     exactly the 500s the generator received, `--http-status 200` the 200s;
 #   - `--not --http-path /products` counts exactly the other responses;
 #   - DNS answers (productcatalog's IP) and the NXDOMAIN are there;
-#   - `flows status` and `flows list nodes` show both nodes connected;
+#   - `flows status` shows both nodes connected and each node's loss
+#     counters; `flows list nodes` shows both connected;
 #   - `make demo-down` (demo.sh --down) leaves no namespace, pin, state
 #     directory or process behind.
 #
@@ -132,6 +133,10 @@ note "DNS: answers with $PC and the NXDOMAIN for paymentservice"
 # 4. both nodes, in status and in the node list
 "$FLOWS" status >"$S/status.txt" 2>&1 || fail "flows status failed: $(cat "$S/status.txt")"
 grep -Eq 'Connected Nodes: *2/2' "$S/status.txt" || fail "flows status does not show 2/2 nodes: $(cat "$S/status.txt")"
+for node in node-a node-b; do
+  grep -Eq "^ +ring_reservation: +[0-9,]+ +\($node\)" "$S/status.txt" ||
+    fail "flows status does not show $node's loss counters: $(cat "$S/status.txt")"
+done
 "$FLOWS" list nodes >"$S/nodes.txt" 2>&1 || fail "flows list nodes failed: $(cat "$S/nodes.txt")"
 for node in node-a node-b; do
   grep -Eq "^$node +Connected" "$S/nodes.txt" || fail "$node not connected in 'flows list nodes': $(cat "$S/nodes.txt")"
@@ -139,7 +144,7 @@ done
 "$FLOWS" observe --from-pod demo-app/frontend --last 3 --print-node-name >"$S/compact.txt" 2>&1 || fail "compact output"
 grep -q '^node-[ab] ' "$S/compact.txt" || grep -q ' \[node-[ab]\]' "$S/compact.txt" || grep -q 'node-[ab]' "$S/compact.txt" ||
   fail "--print-node-name shows no node name: $(cat "$S/compact.txt")"
-note "flows status: 2/2 nodes; list nodes: node-a and node-b connected"
+note "flows status: 2/2 nodes and each node's loss counters; list nodes: node-a and node-b connected"
 
 # 5. demo-down removes everything
 "$ROOT/scripts/demo.sh" --down >/dev/null || fail "demo.sh --down failed"
