@@ -2,6 +2,7 @@
 
 #include <netinet/in.h>
 
+#include <algorithm>
 
 #include "flow_record.h"
 #include "flows/datapath/dns_parser.h"
@@ -41,7 +42,7 @@ void SetTimestamp(std::chrono::system_clock::time_point t, google::protobuf::Tim
   out->set_nanos(static_cast<std::int32_t>(ns % 1'000'000'000));
 }
 
-void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out) {
+void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out, KeepAlive* keep) {
   SetTimestamp(in.time, out->mutable_time());
   out->set_verdict(flow::FORWARDED);  // observed passing; drops are not ours to see
   out->set_node_name(node_name_);
@@ -55,7 +56,7 @@ void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out) {
   ip->set_destination(dst);
   ip->set_ipversion(in.src.version == 6 ? flow::IPv6 : flow::IPv4);
   FillL4(in, out);
-  FillEndpoints(in, out);
+  FillEndpoints(out, keep);
   const bool l7 = ReportsL7(in, src, dst);
   FillObservationPoint(in, l7, out);
   FillL7(in, l7, out);
@@ -100,11 +101,31 @@ void FlowConverter::FillL4(const datapath::Flow& in, flow::Flow* out) {
   }
 }
 
-void FlowConverter::FillEndpoints(const datapath::Flow& /*in*/, flow::Flow* out) {
+void FlowConverter::FillEndpoint(const std::string& ip, bool source, flow::Flow* out, KeepAlive* keep) {
+  if (keep == nullptr || out->GetArena() == nullptr) {
+    identities_.ResolveEndpoint(ip, source ? out->mutable_source() : out->mutable_destination());
+    return;
+  }
+  std::shared_ptr<const flow::Endpoint> ep = identities_.SharedEndpoint(ip);
+  if (!ep) return;
+  // Never written through: a stored flow is const. The arena does not own
+  // it (nothing on an arena is destroyed one by one); `keep` does.
+  auto* shared = const_cast<flow::Endpoint*>(ep.get());
+  if (source) {
+    out->unsafe_arena_set_allocated_source(shared);
+  } else {
+    out->unsafe_arena_set_allocated_destination(shared);
+  }
+  // A batch's flows share a few endpoints: keep each once, mostly.
+  const auto recent = keep->size() < 4 ? keep->begin() : keep->end() - 4;
+  if (std::find(recent, keep->end(), ep) == keep->end()) keep->push_back(std::move(ep));
+}
+
+void FlowConverter::FillEndpoints(flow::Flow* out, KeepAlive* keep) {
   const std::string& src = out->ip().source();
   const std::string& dst = out->ip().destination();
-  identities_.ResolveEndpoint(src, out->mutable_source());
-  identities_.ResolveEndpoint(dst, out->mutable_destination());
+  FillEndpoint(src, true, out, keep);
+  FillEndpoint(dst, false, out, keep);
   flow::Service svc;
   if (identities_.ResolveService(src, &svc)) *out->mutable_source_service() = svc;
   if (identities_.ResolveService(dst, &svc)) *out->mutable_destination_service() = svc;

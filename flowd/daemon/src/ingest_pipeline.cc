@@ -10,28 +10,34 @@ namespace {
 // One arena per batch instead of a heap object per message, string and
 // repeated element: the store is a FIFO, so a batch's flows are evicted
 // together and the arena goes (in a few frees) when its last flow does.
-// Each flow's shared_ptr shares ownership of the batch's arena.
-std::shared_ptr<google::protobuf::Arena> BatchArena(std::size_t flows) {
-  google::protobuf::ArenaOptions o;
-  // A converted flow takes ~1 KiB on an arena; blocks of up to 256 KiB keep
-  // the number of mallocs per batch small without stranding much memory.
-  o.start_block_size = std::clamp<std::size_t>(flows * 1024, 1024, 256 << 10);
-  o.max_block_size = 256 << 10;
-  return std::make_shared<google::protobuf::Arena>(o);
-}
+// Each flow's shared_ptr shares ownership of the batch. The batch also
+// keeps alive the shared identity protos its flows point to.
+struct Batch {
+  explicit Batch(std::size_t flows) : arena(Options(flows)) {}
+  static google::protobuf::ArenaOptions Options(std::size_t flows) {
+    google::protobuf::ArenaOptions o;
+    // A converted flow takes well under 1 KiB on an arena; blocks of up to
+    // 256 KiB keep the mallocs per batch few without stranding much memory.
+    o.start_block_size = std::clamp<std::size_t>(flows * 1024, 1024, 256 << 10);
+    o.max_block_size = 256 << 10;
+    return o;
+  }
+  KeepAlive keep;                 // declared first: outlives the arena
+  google::protobuf::Arena arena;  // that points into `keep`
+};
 
 }  // namespace
 
 void IngestPipeline::OnFlows(std::span<const datapath::Flow> flows) {
   if (flows.empty()) return;
   const auto now = NamespaceTracker::Clock::now();  // once per batch is precise enough
-  std::shared_ptr<google::protobuf::Arena> arena = BatchArena(flows.size());
+  auto batch = std::make_shared<Batch>(flows.size());
   for (const auto& in : flows) {
-    flow::Flow* out = google::protobuf::Arena::CreateMessage<flow::Flow>(arena.get());
-    converter_.Convert(in, out);
+    flow::Flow* out = google::protobuf::Arena::CreateMessage<flow::Flow>(&batch->arena);
+    converter_.Convert(in, out, &batch->keep);
     if (metrics_) metrics_->Observe(*out);
     namespaces_.Observe(*out, now);
-    store_.Push(std::shared_ptr<const flow::Flow>(arena, out));
+    store_.Push(std::shared_ptr<const flow::Flow>(batch, out));
   }
   processed_.fetch_add(flows.size(), std::memory_order_relaxed);
 }

@@ -272,11 +272,6 @@ std::size_t EndpointRegistry::size() const {
   return table_.records.size();
 }
 
-std::uint64_t EndpointRegistry::generation() const {
-  std::shared_lock lock(mu_);
-  return generation_;
-}
-
 Status EndpointRegistry::SaveTo(const std::string& path) const {
   nlohmann::json endpoints = nlohmann::json::array();
   for (const Endpoint& ep : List()) endpoints.push_back(EndpointToJson(ep));

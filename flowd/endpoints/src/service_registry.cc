@@ -39,6 +39,7 @@ datapath::Status ServiceRegistry::Upsert(const Service& svc) {
   }
   for (const std::string& ip : *ips) by_cluster_ip_[ip] = ref;
   services_[ref] = std::move(*ips);
+  ++generation_;
   return OkStatus();
 }
 
@@ -62,6 +63,7 @@ bool ServiceRegistry::Remove(std::string_view ns, std::string_view name) {
       ++s;
     }
   }
+  ++generation_;
   return found;
 }
 
@@ -86,6 +88,7 @@ datapath::Status ServiceRegistry::UpsertSlice(std::string_view ns, std::string_v
   if (auto it = slices_.find(key); it != slices_.end()) IndexSlice(it->second, -1);
   IndexSlice(fresh, +1);
   slices_[key] = std::move(fresh);
+  ++generation_;
   return OkStatus();
 }
 
@@ -95,6 +98,7 @@ bool ServiceRegistry::RemoveSlice(std::string_view ns, std::string_view slice) {
   if (it == slices_.end()) return false;
   IndexSlice(it->second, -1);
   slices_.erase(it);
+  ++generation_;
   return true;
 }
 

@@ -3,6 +3,7 @@
 #include "flows/flowd/flow_converter.h"
 
 #include <arpa/inet.h>
+#include <google/protobuf/arena.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 
@@ -197,6 +198,21 @@ TEST_F(ConverterTest, L7OfALocalPodIsReportedAtItsVethNotAgainAtTheNic) {
   // Not a local pod (host traffic): the NIC is the only place it is seen.
   resolver_.local_pods.clear();
   EXPECT_EQ(Convert(at_nic).type(), flow::L7);
+}
+
+TEST_F(ConverterTest, OnAnArenaEndpointsAreSharedAndKeptAlive) {
+  google::protobuf::Arena arena;
+  KeepAlive keep;
+  auto* out = google::protobuf::Arena::CreateMessage<flow::Flow>(&arena);
+  converter_.Convert(TcpFlow(7, datapath::Direction::kIngress), out, &keep);
+  EXPECT_EQ(out->source().pod_name(), "frontend-7d4b9c-x2x1z");
+  EXPECT_EQ(out->destination().pod_name(), "productcatalog-0");
+  ASSERT_EQ(keep.size(), 2u) << "both endpoints kept alive by the caller";
+  EXPECT_EQ(static_cast<const void*>(&out->source()), keep[0].get()) << "pointed to, not copied";
+  // Serialising reads through the shared submessages.
+  flow::Flow copy;
+  ASSERT_TRUE(copy.ParseFromString(out->SerializeAsString()));
+  EXPECT_EQ(copy.source().labels(0), "k8s:app=frontend");
 }
 
 TEST_F(ConverterTest, DnsResponseFillsTheRecordAndNamesLaterFlows) {

@@ -55,6 +55,37 @@ TEST(RegistryIdentityResolver, LocalPodsAreThoseOfThisNode) {
   EXPECT_FALSE(r.IsLocalPod("10.0.0.99"));
 }
 
+TEST(RegistryIdentityResolver, CachedAnswersFollowRegistryChanges) {
+  EndpointRegistry endpoints;
+  ServiceRegistry services;
+  RegistryIdentityResolver r(endpoints, services, "node-a");
+  flow::Endpoint out;
+  flow::Service svc;
+  EXPECT_FALSE(r.ResolveEndpoint("10.0.0.2", &out)) << "unknown, and remembered as unknown";
+  Endpoint ep;
+  ep.namespace_ = "demo-app";
+  ep.pod_name = "frontend-1";
+  ep.pod_uid = "u1";
+  ep.labels = {{"app", "frontend"}};
+  ep.ips = {"10.0.0.2"};
+  ep.AddSource(EndpointSource::kKubernetes);  // the API's labels replace older ones
+  ASSERT_TRUE(endpoints.Upsert(ep));
+  ASSERT_TRUE(r.ResolveEndpoint("10.0.0.2", &out)) << "a new pod is found at once";
+  EXPECT_EQ(out.labels(0), "k8s:app=frontend");
+  ep.labels = {{"app", "frontend"}, {"version", "v2"}};
+  ASSERT_TRUE(endpoints.Upsert(ep));
+  flow::Endpoint relabelled;
+  ASSERT_TRUE(r.ResolveEndpoint("10.0.0.2", &relabelled));
+  EXPECT_EQ(relabelled.labels_size(), 3) << "new labels, not the cached ones";
+  EXPECT_FALSE(r.ResolveService("10.0.0.2", &svc));
+  ASSERT_TRUE(services.UpsertSlice("demo-app", "web-x", "web", {"10.0.0.2"}));
+  ASSERT_TRUE(r.ResolveService("10.0.0.2", &svc)) << "a new EndpointSlice is seen at once";
+  EXPECT_EQ(svc.name(), "web");
+  ASSERT_TRUE(endpoints.RemoveByUid("u1"));
+  flow::Endpoint gone;
+  EXPECT_FALSE(r.ResolveEndpoint("10.0.0.2", &gone)) << "a deleted pod is forgotten";
+}
+
 TEST(RegistryIdentityResolver, ServiceByClusterIpOrBackend) {
   EndpointRegistry endpoints;
   ServiceRegistry services;

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "flow/flow.pb.h"
 #include "flows/datapath/flow.h"
@@ -17,10 +19,21 @@ namespace flows::flowd {
 
 // Who is behind an address. Implemented over the endpoint registry (CNI,
 // Kubernetes, static files); returns false when the address is unknown.
+// What a converted flow points into without owning: shared, immutable
+// identity protos. Whoever owns the flow keeps these alive as long.
+using KeepAlive = std::vector<std::shared_ptr<const void>>;
+
 class IdentityResolver {
  public:
   virtual ~IdentityResolver() = default;
   virtual bool ResolveEndpoint(const std::string& ip, flow::Endpoint* out) const = 0;
+  // The same as a shared, immutable proto that flows on an arena point to
+  // instead of copying it; null if unknown. Default: a fresh copy.
+  virtual std::shared_ptr<const flow::Endpoint> SharedEndpoint(const std::string& ip) const {
+    auto ep = std::make_shared<flow::Endpoint>();
+    if (!ResolveEndpoint(ip, ep.get())) return nullptr;
+    return ep;
+  }
   virtual bool ResolveService(const std::string& ip, flow::Service* out) const = 0;
   // Whether the address is a pod on this node (behind one of its veths).
   virtual bool IsLocalPod(const std::string& ip) const {
@@ -52,11 +65,15 @@ class FlowConverter {
                 DnsCache& dns_cache)
       : node_name_(std::move(node_name)), identities_(identities), interfaces_(interfaces), dns_(dns_cache) {}
 
-  void Convert(const datapath::Flow& in, flow::Flow* out);
+  // With `keep` and `out` on an arena, the source and destination endpoints
+  // are the resolver's shared protos (no copy), added to `keep`; `out` must
+  // then never be modified and must not outlive `keep`.
+  void Convert(const datapath::Flow& in, flow::Flow* out, KeepAlive* keep = nullptr);
   std::uint64_t unpaired_requests_forgotten() const { return pairing_.forgotten(); }
 
  private:
-  void FillEndpoints(const datapath::Flow& in, flow::Flow* out);
+  void FillEndpoints(flow::Flow* out, KeepAlive* keep);
+  void FillEndpoint(const std::string& ip, bool source, flow::Flow* out, KeepAlive* keep);
   void FillL4(const datapath::Flow& in, flow::Flow* out);
   void FillL7(const datapath::Flow& in, bool l7, flow::Flow* out);
   void FillObservationPoint(const datapath::Flow& in, bool l7, flow::Flow* out);

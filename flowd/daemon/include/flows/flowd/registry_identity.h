@@ -1,7 +1,18 @@
 // IdentityResolver over flowd's registries: an address names the pod that
 // holds it (EndpointRegistry, fed by the CNI, the Kubernetes API and static
 // files) and the Service it is a ClusterIP or a backend of (ServiceRegistry).
+//
+// Answers are cached per address until either registry changes (their
+// generation counters): canonicalising the address, two hash probes and
+// building the proto (labels as "k8s:k=v") once per address instead of per
+// flow was three quarters of a flow's conversion cost.
 #pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
 
 #include "flows/flowd/endpoint_registry.h"
 #include "flows/flowd/flow_converter.h"
@@ -11,6 +22,9 @@ namespace flows::flowd {
 
 class RegistryIdentityResolver final : public IdentityResolver {
  public:
+  // Addresses remembered at most; past that the cache starts over.
+  static constexpr std::size_t kMaxCachedAddresses = 1 << 16;
+
   RegistryIdentityResolver(const EndpointRegistry& endpoints, const ServiceRegistry& services,
                            std::string node_name)
       : endpoints_(endpoints), services_(services), node_name_(std::move(node_name)) {}
@@ -18,14 +32,27 @@ class RegistryIdentityResolver final : public IdentityResolver {
   // Labels are written as Cilium (and so Hubble's --label filters) expects:
   // "k8s:app=frontend", plus "k8s:io.kubernetes.pod.namespace=<ns>".
   bool ResolveEndpoint(const std::string& ip, flow::Endpoint* out) const override;
+  std::shared_ptr<const flow::Endpoint> SharedEndpoint(const std::string& ip) const override;
   bool ResolveService(const std::string& ip, flow::Service* out) const override;
   // A registered pod of this node (hostNetwork pods are never registered).
   bool IsLocalPod(const std::string& ip) const override;
 
  private:
+  struct Answer {
+    std::uint64_t endpoints_generation = 0;
+    std::uint64_t services_generation = 0;
+    std::shared_ptr<const flow::Endpoint> endpoint;  // immutable once made
+    std::optional<flow::Service> service;
+    bool local = false;
+  };
+  // The current answer for `ip`; call with cache_mu_ held.
+  const Answer& Lookup(const std::string& ip) const;
+
   const EndpointRegistry& endpoints_;
   const ServiceRegistry& services_;
   std::string node_name_;
+  mutable std::mutex cache_mu_;
+  mutable std::unordered_map<std::string, Answer> cache_;
 };
 
 // The proto form of a registry endpoint (exposed for tests).

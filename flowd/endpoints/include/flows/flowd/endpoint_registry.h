@@ -14,6 +14,7 @@
 // are immutable and shared, so FindByIp hands one out without copying.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -59,8 +60,9 @@ class EndpointRegistry {
   // Sorted, without duplicates or the empty namespace.
   std::vector<std::string> Namespaces() const;
   std::size_t size() const;
-  // Bumped by every change: lets a saver skip writing an unchanged registry.
-  std::uint64_t generation() const;
+  // Bumped by every change: lets a saver skip writing an unchanged registry,
+  // and a cache of lookups know when to look again. Lock-free.
+  std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
   // Persistence across daemon restarts: {"version": 1, "endpoints": [...]}
   // (endpoint_json.h), written to a temporary file in the same directory and
@@ -89,7 +91,7 @@ class EndpointRegistry {
 
   mutable std::shared_mutex mu_;
   Table table_;
-  std::uint64_t generation_ = 0;
+  std::atomic<std::uint64_t> generation_{0};  // written under mu_
 };
 
 }  // namespace flows::flowd

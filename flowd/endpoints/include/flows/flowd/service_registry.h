@@ -6,6 +6,7 @@
 // Thread-safe (shared lock for lookups).
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <optional>
 #include <shared_mutex>
@@ -51,6 +52,8 @@ class ServiceRegistry {
   std::optional<ServiceRef> LookupByIp(std::string_view ip) const;
 
   std::vector<Service> List() const;  // sorted by namespace, name
+  // Bumped by every change (lets a cache of lookups know when to look again).
+  std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
  private:
   struct Slice {
@@ -66,6 +69,7 @@ class ServiceRegistry {
   // backend address -> Service -> how many slices list it (a Service's
   // slices may overlap while they are being rebalanced)
   std::unordered_map<std::string, std::map<ServiceRef, int>> by_backend_;
+  std::atomic<std::uint64_t> generation_{0};  // written under mu_
 };
 
 }  // namespace flows::flowd
