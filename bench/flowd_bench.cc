@@ -176,6 +176,7 @@ double Ingest(Env& env, const std::vector<std::vector<std::uint8_t>>& recs, std:
 
 int main(int argc, char** argv) {
   const bool quick = argc > 1 && std::string(argv[1]) == "quick";
+  ff::TuneAllocatorForIngest();  // as flowd's main does
   const std::size_t n = quick ? 300'000 : 2'000'000;
   const auto recs = Workload();
   nlohmann::json out;

@@ -7,10 +7,12 @@
 
 #include "flows/flowd/daemon.h"
 #include "flows/flowd/daemon_options.h"
+#include "flows/flowd/ingest_pipeline.h"
 
 int main(int argc, char** argv) {
   auto parsed = flows::flowd::ParseDaemonOptions(argc, argv);
   if (parsed.exit_code) return *parsed.exit_code;
+  flows::flowd::TuneAllocatorForIngest();
   // Logs go to stderr, as a DaemonSet's container logs expect.
   spdlog::set_default_logger(spdlog::stderr_color_mt("flowd"));
   spdlog::set_level(spdlog::level::from_str(parsed.options.log_level));

@@ -56,8 +56,9 @@ void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out, KeepAlive
   ip->set_destination(dst);
   ip->set_ipversion(in.src.version == 6 ? flow::IPv6 : flow::IPv4);
   FillL4(in, out);
-  FillEndpoints(out, keep);
-  const bool l7 = ReportsL7(in, src, dst);
+  const Identity src_id = identities_.Resolve(src), dst_id = identities_.Resolve(dst);
+  FillEndpoints(src_id, dst_id, out, keep);
+  const bool l7 = ReportsL7(in, src_id, dst_id);
   FillObservationPoint(in, l7, out);
   FillL7(in, l7, out);
   if (auto reply = IsReply(in)) out->mutable_is_reply()->set_value(*reply);
@@ -101,48 +102,54 @@ void FlowConverter::FillL4(const datapath::Flow& in, flow::Flow* out) {
   }
 }
 
-void FlowConverter::FillEndpoint(const std::string& ip, bool source, flow::Flow* out, KeepAlive* keep) {
-  if (keep == nullptr || out->GetArena() == nullptr) {
-    identities_.ResolveEndpoint(ip, source ? out->mutable_source() : out->mutable_destination());
+namespace {
+
+// Points `set` at the shared proto (kept alive by `keep`) on an arena, or
+// copies it into the message `mutable_copy` returns.
+template <typename Proto, typename SetShared, typename MutableCopy>
+void Attach(const std::shared_ptr<const Proto>& shared, bool on_arena, KeepAlive* keep, SetShared set_shared,
+            MutableCopy mutable_copy) {
+  if (!shared) return;
+  if (!on_arena) {
+    mutable_copy()->CopyFrom(*shared);
     return;
   }
-  std::shared_ptr<const flow::Endpoint> ep = identities_.SharedEndpoint(ip);
-  if (!ep) return;
   // Never written through: a stored flow is const. The arena does not own
   // it (nothing on an arena is destroyed one by one); `keep` does.
-  auto* shared = const_cast<flow::Endpoint*>(ep.get());
-  if (source) {
-    out->unsafe_arena_set_allocated_source(shared);
-  } else {
-    out->unsafe_arena_set_allocated_destination(shared);
-  }
-  // A batch's flows share a few endpoints: keep each once, mostly.
+  set_shared(const_cast<Proto*>(shared.get()));
+  // A batch's flows share a few identities: keep each once, mostly.
   const auto recent = keep->size() < 4 ? keep->begin() : keep->end() - 4;
-  if (std::find(recent, keep->end(), ep) == keep->end()) keep->push_back(std::move(ep));
+  if (std::find(recent, keep->end(), shared) == keep->end()) keep->push_back(shared);
 }
 
-void FlowConverter::FillEndpoints(flow::Flow* out, KeepAlive* keep) {
-  const std::string& src = out->ip().source();
-  const std::string& dst = out->ip().destination();
-  FillEndpoint(src, true, out, keep);
-  FillEndpoint(dst, false, out, keep);
-  flow::Service svc;
-  if (identities_.ResolveService(src, &svc)) *out->mutable_source_service() = svc;
-  if (identities_.ResolveService(dst, &svc)) *out->mutable_destination_service() = svc;
+}  // namespace
+
+void FlowConverter::FillEndpoints(const Identity& src, const Identity& dst, flow::Flow* out, KeepAlive* keep) {
+  const bool share = keep != nullptr && out->GetArena() != nullptr;
+  Attach(src.endpoint, share, keep, [out](auto* p) { out->unsafe_arena_set_allocated_source(p); },
+         [out] { return out->mutable_source(); });
+  Attach(dst.endpoint, share, keep, [out](auto* p) { out->unsafe_arena_set_allocated_destination(p); },
+         [out] { return out->mutable_destination(); });
+  Attach(src.service, share, keep, [out](auto* p) { out->unsafe_arena_set_allocated_source_service(p); },
+         [out] { return out->mutable_source_service(); });
+  Attach(dst.service, share, keep, [out](auto* p) { out->unsafe_arena_set_allocated_destination_service(p); },
+         [out] { return out->mutable_destination_service(); });
+  const std::string& src_ip = out->ip().source();
+  const std::string& dst_ip = out->ip().destination();
   const auto now = DnsCache::Clock::now();
-  for (auto& n : dns_.Names(src, now)) out->add_source_names(std::move(n));
-  for (auto& n : dns_.Names(dst, now)) out->add_destination_names(std::move(n));
+  for (auto& n : dns_.Names(src_ip, now)) out->add_source_names(std::move(n));
+  for (auto& n : dns_.Names(dst_ip, now)) out->add_destination_names(std::move(n));
 }
 
 // A local pod's packets cross its veth and, to or from another node, the
 // node NIC too. L7 is reported once, at the veth -- as Hubble reports it
 // once per endpoint -- so the NIC's copy is an L3/L4 trace flow and HTTP and
 // DNS metrics do not count the same message twice.
-bool FlowConverter::ReportsL7(const datapath::Flow& in, const std::string& src, const std::string& dst) const {
+bool FlowConverter::ReportsL7(const datapath::Flow& in, const Identity& src, const Identity& dst) const {
   if (!in.http && !in.dns) return false;
   if (interfaces_.Role(in.ifindex) != InterfaceRole::kNodeNic) return true;
   const bool from_wire = in.direction == Direction::kIngress;
-  return !identities_.IsLocalPod(from_wire ? dst : src);
+  return !(from_wire ? dst : src).local_pod;
 }
 
 void FlowConverter::FillObservationPoint(const datapath::Flow& in, bool l7, flow::Flow* out) {
@@ -198,8 +205,15 @@ void FlowConverter::FillL7(const datapath::Flow& in, bool reported, flow::Flow* 
     } else {
       http->set_method(h.method);
       // Hubble reports the full URL; the Host header names the authority.
-      const std::string host = h.host.empty() ? out->ip().destination() : h.host;
-      http->set_url(h.url.rfind("http://", 0) == 0 ? h.url : "http://" + host + h.url);
+      // (Built in place: no temporary strings per request.)
+      std::string* url = http->mutable_url();
+      if (h.url.rfind("http://", 0) == 0) {
+        *url = h.url;
+      } else {
+        const std::string& host = h.host.empty() ? out->ip().destination() : h.host;
+        url->reserve(7 + host.size() + h.url.size());
+        url->append("http://").append(host).append(h.url);
+      }
       if (!h.host.empty()) {
         auto* hdr = http->add_headers();
         hdr->set_key("Host");

@@ -59,7 +59,7 @@ void L7Pairing::Remember(const Key& key, Request request) {
   }
   auto& q = it->second.requests;
   if (q.size() >= options_.max_per_connection) {
-    q.pop_front();
+    q.erase(q.begin());
     ++forgotten_;
   }
   q.push_back(std::move(request));
@@ -84,7 +84,7 @@ std::optional<L7Pairing::Answered> L7Pairing::Observe(const datapath::Flow& f, s
   auto it = pending_.find(MakeKey(f, /*client_is_source=*/false, id));
   if (it == pending_.end() || it->second.requests.empty()) return std::nullopt;
   Request request = std::move(it->second.requests.front());
-  it->second.requests.pop_front();
+  it->second.requests.erase(it->second.requests.begin());
   if (it->second.requests.empty()) pending_.erase(it);
   Answered answered{std::chrono::nanoseconds(0), std::move(request.method), std::move(request.url)};
   if (f.time > request.time)

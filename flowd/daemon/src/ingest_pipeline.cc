@@ -1,6 +1,7 @@
 #include "flows/flowd/ingest_pipeline.h"
 
 #include <google/protobuf/arena.h>
+#include <malloc.h>
 
 #include <algorithm>
 
@@ -27,6 +28,13 @@ struct Batch {
 };
 
 }  // namespace
+
+void TuneAllocatorForIngest() {
+  // Batch arena blocks are at most 256 KiB: below this, they come from the
+  // heap; the store holds tens of MiB of them, so keep that much untrimmed.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}
 
 void IngestPipeline::OnFlows(std::span<const datapath::Flow> flows) {
   if (flows.empty()) return;

@@ -27,45 +27,25 @@ const RegistryIdentityResolver::Answer& RegistryIdentityResolver::Lookup(const s
     it = cache_.emplace(ip, Answer{}).first;
   }
   Answer& a = it->second;
-  a = Answer{eg, sg, nullptr, std::nullopt, false};
+  a = Answer{eg, sg, {}};
   if (std::shared_ptr<const Endpoint> ep = endpoints_.FindByIp(ip)) {
     auto proto = std::make_shared<flow::Endpoint>();
     FillFlowEndpoint(*ep, proto.get());
-    a.endpoint = std::move(proto);
-    a.local = !node_name_.empty() && ep->node_name == node_name_;
+    a.identity.endpoint = std::move(proto);
+    a.identity.local_pod = !node_name_.empty() && ep->node_name == node_name_;
   }
   if (std::optional<ServiceRef> svc = services_.LookupByIp(ip)) {
-    auto& s = a.service.emplace();
-    s.set_namespace_(svc->namespace_);
-    s.set_name(svc->name);
+    auto proto = std::make_shared<flow::Service>();
+    proto->set_namespace_(svc->namespace_);
+    proto->set_name(svc->name);
+    a.identity.service = std::move(proto);
   }
   return a;
 }
 
-bool RegistryIdentityResolver::ResolveEndpoint(const std::string& ip, flow::Endpoint* out) const {
+Identity RegistryIdentityResolver::Resolve(const std::string& ip) const {
   std::lock_guard lock(cache_mu_);
-  const Answer& a = Lookup(ip);
-  if (!a.endpoint) return false;
-  out->CopyFrom(*a.endpoint);
-  return true;
-}
-
-std::shared_ptr<const flow::Endpoint> RegistryIdentityResolver::SharedEndpoint(const std::string& ip) const {
-  std::lock_guard lock(cache_mu_);
-  return Lookup(ip).endpoint;
-}
-
-bool RegistryIdentityResolver::IsLocalPod(const std::string& ip) const {
-  std::lock_guard lock(cache_mu_);
-  return Lookup(ip).local;
-}
-
-bool RegistryIdentityResolver::ResolveService(const std::string& ip, flow::Service* out) const {
-  std::lock_guard lock(cache_mu_);
-  const Answer& a = Lookup(ip);
-  if (!a.service) return false;
-  out->CopyFrom(*a.service);
-  return true;
+  return Lookup(ip).identity;
 }
 
 }  // namespace flows::flowd

@@ -18,8 +18,9 @@ TEST(RegistryIdentityResolver, NamesPodsTheWayHubbleFiltersExpect) {
   ASSERT_TRUE(endpoints.Upsert(ep));
   RegistryIdentityResolver r(endpoints, services, "node-a");
 
-  flow::Endpoint out;
-  ASSERT_TRUE(r.ResolveEndpoint("10.0.0.2", &out));
+  const auto id = r.Resolve("10.0.0.2");
+  ASSERT_TRUE(id.endpoint);
+  const flow::Endpoint& out = *id.endpoint;
   EXPECT_EQ(out.namespace_(), "demo-app");
   EXPECT_EQ(out.pod_name(), "frontend-1");
   EXPECT_EQ(std::vector<std::string>(out.labels().begin(), out.labels().end()),
@@ -28,9 +29,7 @@ TEST(RegistryIdentityResolver, NamesPodsTheWayHubbleFiltersExpect) {
   EXPECT_EQ(out.workloads(0).name(), "frontend");
   EXPECT_EQ(out.workloads(0).kind(), "Deployment");
 
-  flow::Endpoint unknown;
-  EXPECT_FALSE(r.ResolveEndpoint("10.0.0.99", &unknown));
-  EXPECT_EQ(unknown.pod_name(), "");
+  EXPECT_FALSE(r.Resolve("10.0.0.99").endpoint);
 }
 
 TEST(RegistryIdentityResolver, LocalPodsAreThoseOfThisNode) {
@@ -50,18 +49,16 @@ TEST(RegistryIdentityResolver, LocalPodsAreThoseOfThisNode) {
   there.ips = {"10.0.1.2"};
   ASSERT_TRUE(endpoints.Upsert(there));
   RegistryIdentityResolver r(endpoints, services, "node-a");
-  EXPECT_TRUE(r.IsLocalPod("10.0.0.2"));
-  EXPECT_FALSE(r.IsLocalPod("10.0.1.2"));
-  EXPECT_FALSE(r.IsLocalPod("10.0.0.99"));
+  EXPECT_TRUE(r.Resolve("10.0.0.2").local_pod);
+  EXPECT_FALSE(r.Resolve("10.0.1.2").local_pod);
+  EXPECT_FALSE(r.Resolve("10.0.0.99").local_pod);
 }
 
 TEST(RegistryIdentityResolver, CachedAnswersFollowRegistryChanges) {
   EndpointRegistry endpoints;
   ServiceRegistry services;
   RegistryIdentityResolver r(endpoints, services, "node-a");
-  flow::Endpoint out;
-  flow::Service svc;
-  EXPECT_FALSE(r.ResolveEndpoint("10.0.0.2", &out)) << "unknown, and remembered as unknown";
+  EXPECT_FALSE(r.Resolve("10.0.0.2").endpoint) << "unknown, and remembered as unknown";
   Endpoint ep;
   ep.namespace_ = "demo-app";
   ep.pod_name = "frontend-1";
@@ -70,20 +67,22 @@ TEST(RegistryIdentityResolver, CachedAnswersFollowRegistryChanges) {
   ep.ips = {"10.0.0.2"};
   ep.AddSource(EndpointSource::kKubernetes);  // the API's labels replace older ones
   ASSERT_TRUE(endpoints.Upsert(ep));
-  ASSERT_TRUE(r.ResolveEndpoint("10.0.0.2", &out)) << "a new pod is found at once";
-  EXPECT_EQ(out.labels(0), "k8s:app=frontend");
+  auto found = r.Resolve("10.0.0.2").endpoint;
+  ASSERT_TRUE(found) << "a new pod is found at once";
+  EXPECT_EQ(found->labels(0), "k8s:app=frontend");
   ep.labels = {{"app", "frontend"}, {"version", "v2"}};
   ASSERT_TRUE(endpoints.Upsert(ep));
-  flow::Endpoint relabelled;
-  ASSERT_TRUE(r.ResolveEndpoint("10.0.0.2", &relabelled));
-  EXPECT_EQ(relabelled.labels_size(), 3) << "new labels, not the cached ones";
-  EXPECT_FALSE(r.ResolveService("10.0.0.2", &svc));
+  auto relabelled = r.Resolve("10.0.0.2").endpoint;
+  ASSERT_TRUE(relabelled);
+  EXPECT_EQ(relabelled->labels_size(), 3) << "new labels, not the cached ones";
+  EXPECT_EQ(found->labels_size(), 2) << "what earlier flows point to never changes";
+  EXPECT_FALSE(r.Resolve("10.0.0.2").service);
   ASSERT_TRUE(services.UpsertSlice("demo-app", "web-x", "web", {"10.0.0.2"}));
-  ASSERT_TRUE(r.ResolveService("10.0.0.2", &svc)) << "a new EndpointSlice is seen at once";
-  EXPECT_EQ(svc.name(), "web");
+  auto svc = r.Resolve("10.0.0.2").service;
+  ASSERT_TRUE(svc) << "a new EndpointSlice is seen at once";
+  EXPECT_EQ(svc->name(), "web");
   ASSERT_TRUE(endpoints.RemoveByUid("u1"));
-  flow::Endpoint gone;
-  EXPECT_FALSE(r.ResolveEndpoint("10.0.0.2", &gone)) << "a deleted pod is forgotten";
+  EXPECT_FALSE(r.Resolve("10.0.0.2").endpoint) << "a deleted pod is forgotten";
 }
 
 TEST(RegistryIdentityResolver, ServiceByClusterIpOrBackend) {
@@ -92,15 +91,14 @@ TEST(RegistryIdentityResolver, ServiceByClusterIpOrBackend) {
   ASSERT_TRUE(services.Upsert({"shop", "web", {"10.96.0.10"}}));
   ASSERT_TRUE(services.UpsertSlice("shop", "web-x", "web", {"10.0.0.5"}));
   RegistryIdentityResolver r(endpoints, services, "node-a");
-  flow::Service s;
-  ASSERT_TRUE(r.ResolveService("10.96.0.10", &s));
-  EXPECT_EQ(s.name(), "web");
-  EXPECT_EQ(s.namespace_(), "shop");
-  flow::Service b;
-  ASSERT_TRUE(r.ResolveService("10.0.0.5", &b));
-  EXPECT_EQ(b.name(), "web");
-  flow::Service none;
-  EXPECT_FALSE(r.ResolveService("10.0.0.6", &none));
+  auto s = r.Resolve("10.96.0.10").service;
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->name(), "web");
+  EXPECT_EQ(s->namespace_(), "shop");
+  auto b = r.Resolve("10.0.0.5").service;
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->name(), "web");
+  EXPECT_FALSE(r.Resolve("10.0.0.6").service);
 }
 
 }  // namespace

@@ -17,29 +17,24 @@
 
 namespace flows::flowd {
 
-// Who is behind an address. Implemented over the endpoint registry (CNI,
-// Kubernetes, static files); returns false when the address is unknown.
 // What a converted flow points into without owning: shared, immutable
 // identity protos. Whoever owns the flow keeps these alive as long.
 using KeepAlive = std::vector<std::shared_ptr<const void>>;
 
+// Who is behind an address, as flows show it. The protos are immutable and
+// shared: flows on an arena point to them instead of copying them.
+struct Identity {
+  std::shared_ptr<const flow::Endpoint> endpoint;  // null: unknown
+  std::shared_ptr<const flow::Service> service;    // null: not a Service's
+  bool local_pod = false;                          // a pod behind one of this node's veths
+};
+
+// Implemented over the endpoint and service registries (CNI, Kubernetes,
+// static files).
 class IdentityResolver {
  public:
   virtual ~IdentityResolver() = default;
-  virtual bool ResolveEndpoint(const std::string& ip, flow::Endpoint* out) const = 0;
-  // The same as a shared, immutable proto that flows on an arena point to
-  // instead of copying it; null if unknown. Default: a fresh copy.
-  virtual std::shared_ptr<const flow::Endpoint> SharedEndpoint(const std::string& ip) const {
-    auto ep = std::make_shared<flow::Endpoint>();
-    if (!ResolveEndpoint(ip, ep.get())) return nullptr;
-    return ep;
-  }
-  virtual bool ResolveService(const std::string& ip, flow::Service* out) const = 0;
-  // Whether the address is a pod on this node (behind one of its veths).
-  virtual bool IsLocalPod(const std::string& ip) const {
-    (void)ip;
-    return false;
-  }
+  virtual Identity Resolve(const std::string& ip) const = 0;
 };
 
 // What an interface is to this node.
@@ -72,12 +67,11 @@ class FlowConverter {
   std::uint64_t unpaired_requests_forgotten() const { return pairing_.forgotten(); }
 
  private:
-  void FillEndpoints(flow::Flow* out, KeepAlive* keep);
-  void FillEndpoint(const std::string& ip, bool source, flow::Flow* out, KeepAlive* keep);
+  void FillEndpoints(const Identity& src, const Identity& dst, flow::Flow* out, KeepAlive* keep);
   void FillL4(const datapath::Flow& in, flow::Flow* out);
   void FillL7(const datapath::Flow& in, bool l7, flow::Flow* out);
   void FillObservationPoint(const datapath::Flow& in, bool l7, flow::Flow* out);
-  bool ReportsL7(const datapath::Flow& in, const std::string& src, const std::string& dst) const;
+  bool ReportsL7(const datapath::Flow& in, const Identity& src, const Identity& dst) const;
 
   std::string node_name_;
   const IdentityResolver& identities_;

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "flows/datapath/flow.h"
 
@@ -61,7 +62,9 @@ class L7Pairing {
   void EvictOldestConnection();
 
   struct Pending {
-    std::deque<Request> requests;
+    // Oldest first; a vector, as most connections have one request open
+    // (a deque allocates twice before its first element).
+    std::vector<Request> requests;
     std::uint64_t generation = 0;  // which order_ entry is this key's live one
   };
   Options options_;

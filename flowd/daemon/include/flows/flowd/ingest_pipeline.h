@@ -14,6 +14,11 @@
 
 namespace flows::flowd {
 
+// Keeps freed batch arenas in the process heap for the next batches instead
+// of returning them to the kernel (glibc maps large blocks, and trims the
+// heap, by default): fresh pages cost a page fault each. Call once at start.
+void TuneAllocatorForIngest();
+
 class IngestPipeline final : public datapath::FlowSink {
  public:
   IngestPipeline(FlowConverter& converter, FlowMetrics* metrics, NamespaceTracker& namespaces, FlowStore& store)

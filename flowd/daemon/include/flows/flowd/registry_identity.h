@@ -10,7 +10,6 @@
 
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -30,20 +29,16 @@ class RegistryIdentityResolver final : public IdentityResolver {
       : endpoints_(endpoints), services_(services), node_name_(std::move(node_name)) {}
 
   // Labels are written as Cilium (and so Hubble's --label filters) expects:
-  // "k8s:app=frontend", plus "k8s:io.kubernetes.pod.namespace=<ns>".
-  bool ResolveEndpoint(const std::string& ip, flow::Endpoint* out) const override;
-  std::shared_ptr<const flow::Endpoint> SharedEndpoint(const std::string& ip) const override;
-  bool ResolveService(const std::string& ip, flow::Service* out) const override;
-  // A registered pod of this node (hostNetwork pods are never registered).
-  bool IsLocalPod(const std::string& ip) const override;
+  // "k8s:app=frontend", plus "k8s:io.kubernetes.pod.namespace=<ns>". A
+  // local pod is a registered pod of this node (hostNetwork pods are never
+  // registered).
+  Identity Resolve(const std::string& ip) const override;
 
  private:
   struct Answer {
     std::uint64_t endpoints_generation = 0;
     std::uint64_t services_generation = 0;
-    std::shared_ptr<const flow::Endpoint> endpoint;  // immutable once made
-    std::optional<flow::Service> service;
-    bool local = false;
+    Identity identity;
   };
   // The current answer for `ip`; call with cache_mu_ held.
   const Answer& Lookup(const std::string& ip) const;
