@@ -3,56 +3,24 @@
 // the relay dials a node that requires one from it.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fstream>
-
 #include "relay_harness.h"
-#include "temp_dir.h"
 #include "test_node.h"
+#include "test_pki.h"
 
 namespace flows::relay {
 namespace {
 
 using namespace std::chrono_literals;
 
-class Pki {
+// The shared test PKI, with the certificates these tests use.
+class Pki : public flowd::testing::TestPki {
  public:
   Pki() {
-    Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "
-        "/CN=flows-test-ca"
-        " -keyout ca.key -out ca.crt");
-    Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=rogue-ca"
-        " -keyout rogue-ca.key -out rogue-ca.crt");
     Issue("relay", "ca", "subjectAltName=DNS:relay.flows.test,IP:127.0.0.1");
     Issue("node", "ca", "subjectAltName=DNS:node.flows.test");
     Issue("client", "ca", "extendedKeyUsage=clientAuth");
     Issue("rogue", "rogue-ca", "extendedKeyUsage=clientAuth");
   }
-  std::string File(const std::string& name) const { return dir_.File(name); }
-  std::string Read(const std::string& name) const {
-    std::ifstream in(File(name));
-    return {std::istreambuf_iterator<char>(in), {}};
-  }
-  bool ok() const { return ok_; }
-
- private:
-  void Run(const std::string& cmd) {
-    const std::string full = "cd " + dir_.path() + " && " + cmd + " >/dev/null 2>&1";
-    if (std::system(full.c_str()) != 0) {
-      ok_ = false;
-      ADD_FAILURE() << "failed: " << cmd;
-    }
-  }
-  void Issue(const std::string& name, const std::string& ca, const std::string& ext) {
-    std::ofstream(File(name + ".ext")) << ext << "\n";
-    Run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=" + name +
-        " -keyout " + name + ".key -out " + name + ".csr");
-    Run("openssl x509 -req -in " + name + ".csr -CA " + ca + ".crt -CAkey " + ca +
-        ".key -CAcreateserial -days 1" + " -extfile " + name + ".ext -out " + name + ".crt");
-  }
-
-  flowd::testing::TempDir dir_;
-  bool ok_ = true;
 };
 
 std::shared_ptr<grpc::ChannelCredentials> ClientCreds(const Pki& pki, const std::string& who) {
