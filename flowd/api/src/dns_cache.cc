@@ -38,6 +38,15 @@ std::vector<std::string> DnsCache::Names(const std::string& ip, Clock::time_poin
   return out;  // std::map keeps them sorted
 }
 
+void DnsCache::AppendNames(const std::string& ip, Clock::time_point now,
+                           google::protobuf::RepeatedPtrField<std::string>* out) const {
+  std::lock_guard lock(mu_);
+  auto it = by_ip_.find(ip);
+  if (it == by_ip_.end()) return;
+  for (const auto& [name, expiry] : it->second.names)
+    if (expiry > now) out->Add()->assign(name);
+}
+
 std::size_t DnsCache::size() const {
   std::lock_guard lock(mu_);
   return by_ip_.size();

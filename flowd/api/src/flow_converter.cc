@@ -137,8 +137,8 @@ void FlowConverter::FillEndpoints(const Identity& src, const Identity& dst, flow
   const std::string& src_ip = out->ip().source();
   const std::string& dst_ip = out->ip().destination();
   const auto now = DnsCache::Clock::now();
-  for (auto& n : dns_.Names(src_ip, now)) out->add_source_names(std::move(n));
-  for (auto& n : dns_.Names(dst_ip, now)) out->add_destination_names(std::move(n));
+  dns_.AppendNames(src_ip, now, out->mutable_source_names());
+  dns_.AppendNames(dst_ip, now, out->mutable_destination_names());
 }
 
 // A local pod's packets cross its veth and, to or from another node, the

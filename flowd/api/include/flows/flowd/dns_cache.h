@@ -4,6 +4,8 @@
 // go first when full. Thread-safe.
 #pragma once
 
+#include <google/protobuf/repeated_ptr_field.h>
+
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -32,6 +34,9 @@ class DnsCache {
   void Learn(const datapath::DnsMessage& response, Clock::time_point now);
   // Names for an address text, sorted; empty if unknown or expired.
   std::vector<std::string> Names(const std::string& ip, Clock::time_point now) const;
+  // The same, appended to a flow's repeated field (no temporaries).
+  void AppendNames(const std::string& ip, Clock::time_point now,
+                   google::protobuf::RepeatedPtrField<std::string>* out) const;
   std::size_t size() const;
 
  private:

@@ -1,5 +1,7 @@
 // Namespaces that had flows recently (GetNamespaces answers "the last
-// hour"). Updated on the ingest path: a hash lookup per side per flow.
+// hour"). Updated on the ingest path, by one thread: a namespace already
+// recorded at the same `now` (the ingest path passes one per batch) is
+// skipped without taking the lock.
 #pragma once
 
 #include <chrono>
@@ -24,6 +26,9 @@ class NamespaceTracker {
   std::chrono::seconds window_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Clock::time_point> last_seen_;
+  // The Observe thread's own: namespaces recorded at `recorded_at_`.
+  Clock::time_point recorded_at_{};
+  std::string recorded_[2];
 };
 
 }  // namespace flows::flowd
