@@ -122,8 +122,12 @@ t=$(wait_json "$S/follow.json" '.node_name == "node-c"' 30) || fail "node-c, sta
 note "node-c started at run time: its flows joined the open follow stream after ${t}s"
 nodes_connected 3
 
-# 2. A bounded query: time order across all three nodes, N per node.
-sleep 1
+# 2. A bounded query: time order across all three nodes, N per node (once
+#    node-c, the latest, holds 100 flows).
+for ((i = 0; i < 150; i++)); do
+  (($("$FLOWS" observe --node-name node-c --last 100 -o json 2>/dev/null | grep -c '"flow"') == 100)) && break
+  sleep 0.2
+done
 "$FLOWS" observe --last 100 -o json 2>"$S/cli.err" | jq -c 'select(.flow)' >"$S/last.json" ||
   fail "flows observe --last 100: $(cat "$S/cli.err")"
 n=$(wc -l <"$S/last.json")
