@@ -10,7 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libcli11-dev libspdlog-dev
   clang-format clang-tidy
   # flowd: the Observer API, metrics, the Kubernetes client
-  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev prometheus-cpp-dev libboost-dev libre2-dev libssl-dev libyaml-cpp-dev
+  libgrpc++-dev libabsl-dev protobuf-compiler-grpc libprotobuf-dev prometheus-cpp-dev libboost-dev libre2-dev libssl-dev libyaml-cpp-dev
   # run and test: namespaces, real servers and clients, an independent capture
   iproute2 iputils-ping nginx-light dnsmasq-base dnsutils curl iperf3 tshark
   python3 jq procps psmisc

@@ -16,8 +16,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 
 #include "flows/datapath/flow.h"
 
@@ -62,13 +63,14 @@ class L7Pairing {
   void EvictOldestConnection();
 
   struct Pending {
-    // Oldest first; a vector, as most connections have one request open
-    // (a deque allocates twice before its first element).
-    std::vector<Request> requests;
+    // Oldest first; most connections have one request open, held inline.
+    absl::InlinedVector<Request, 1> requests;
     std::uint64_t generation = 0;  // which order_ entry is this key's live one
   };
   Options options_;
-  std::unordered_map<Key, Pending, KeyHash> pending_;
+  // Open addressing: a request and its answer insert and erase an entry,
+  // with no node to allocate and free each time.
+  absl::flat_hash_map<Key, Pending, KeyHash> pending_;
   // Keys in the order their Pending was created. An entry whose generation
   // no longer matches is stale (answered, or created again later).
   std::deque<std::pair<Key, std::uint64_t>> order_;

@@ -11,7 +11,8 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "flows/flowd/endpoint_registry.h"
 #include "flows/flowd/flow_converter.h"
@@ -47,7 +48,7 @@ class RegistryIdentityResolver final : public IdentityResolver {
   const ServiceRegistry& services_;
   std::string node_name_;
   mutable std::mutex cache_mu_;
-  mutable std::unordered_map<std::string, Answer> cache_;
+  mutable absl::flat_hash_map<std::string, Answer> cache_;
 };
 
 // The proto form of a registry endpoint (exposed for tests).
