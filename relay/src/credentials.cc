@@ -1,44 +1,11 @@
 #include "flows/relay/credentials.h"
 
-#include <fstream>
-#include <sstream>
-
 namespace flows::relay {
 
-datapath::Result<std::string> ReadPem(const std::string& flag, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return datapath::Error::System(flag + " " + path, errno);
-  std::ostringstream s;
-  s << in.rdbuf();
-  std::string pem = s.str();
-  // Checked here so that a wrong file is refused at startup with its flag,
-  // not later as an opaque handshake failure.
-  if (pem.find("-----BEGIN ") == std::string::npos)
-    return datapath::Error::Invalid(flag + " " + path + ": not a PEM file");
-  return pem;
-}
-
 datapath::Result<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(const ServeTls& tls) {
-  if (tls.cert.empty() && tls.key.empty()) {
-    if (!tls.client_ca.empty())
-      return datapath::Error::Invalid("--tls-client-ca needs --tls-cert and --tls-key");
-    return grpc::InsecureServerCredentials();
-  }
-  if (tls.cert.empty() || tls.key.empty())
-    return datapath::Error::Invalid("--tls-cert and --tls-key go together");
-  auto cert = ReadPem("--tls-cert", tls.cert);
-  if (!cert) return cert.error();
-  auto key = ReadPem("--tls-key", tls.key);
-  if (!key) return key.error();
-  grpc::SslServerCredentialsOptions opts;
-  opts.pem_key_cert_pairs.push_back({*key, *cert});
-  if (!tls.client_ca.empty()) {
-    auto ca = ReadPem("--tls-client-ca", tls.client_ca);
-    if (!ca) return ca.error();
-    opts.pem_root_certs = *ca;
-    opts.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
-  }
-  return grpc::SslServerCredentials(opts);
+  flowd::ServerTls files{tls.cert, tls.key, {}};
+  if (!tls.client_ca.empty()) files.client_ca_files.push_back(tls.client_ca);
+  return flowd::MakeServerCredentials(files, {"--tls-cert", "--tls-key", "--tls-client-ca"});
 }
 
 datapath::Result<ChannelFactory> MakeChannelFactory(const DialOptions& options) {

@@ -39,7 +39,7 @@
 #include "flows/flowd/registry_sink.h"
 #include "flows/flowd/service_registry.h"
 #include "flows/flowd/static_endpoints.h"
-#include "flows/flowd/tls_credentials.h"
+#include "flows/flowd/server_credentials.h"
 
 namespace flows::flowd {
 
@@ -283,7 +283,7 @@ Status Daemon::Parts::StartServers() {
   }
   int tcp_port = 0;
   if (!options.listen_address.empty()) {
-    auto creds = ServerCredentials(options.tls_cert_file, options.tls_key_file, options.tls_client_ca_files);
+    auto creds = MakeServerCredentials({options.tls_cert_file, options.tls_key_file, options.tls_client_ca_files});
     if (!creds) return creds.error();
     builder.AddListeningPort(options.listen_address, *creds, &tcp_port);
   }

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "flows/datapath/result.h"
+#include "flows/flowd/server_credentials.h"
 #include "flows/relay/peer_manager.h"
 
 namespace flows::relay {
@@ -40,7 +41,6 @@ datapath::Result<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials
 // Reads the files once; the factory then dials any peer with them.
 datapath::Result<ChannelFactory> MakeChannelFactory(const DialOptions& options);
 
-// A file's contents, or an error naming `flag`.
-datapath::Result<std::string> ReadPem(const std::string& flag, const std::string& path);
+using flowd::ReadPem;  // a file's contents, or an error naming `flag`
 
 }  // namespace flows::relay

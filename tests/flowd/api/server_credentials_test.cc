@@ -1,6 +1,7 @@
-// flowd's TCP listener with TLS and mutual TLS: a real gRPC server with the
-// Observer service, real clients with and without certificates.
-#include "flows/flowd/tls_credentials.h"
+// The TCP listener of flowd and flows-relay with TLS and mutual TLS: a real
+// gRPC server with the Observer service, real clients with and without
+// certificates.
+#include "flows/flowd/server_credentials.h"
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -65,7 +66,7 @@ class TlsCredentialsTest : public ::testing::Test {
 };
 
 TEST_F(TlsCredentialsTest, TlsServesClientsThatTrustTheCa) {
-  auto creds = ServerCredentials(pki_.File("server.crt"), pki_.File("server.key"), {});
+  auto creds = MakeServerCredentials({pki_.File("server.crt"), pki_.File("server.key"), {}});
   ASSERT_TRUE(creds) << creds.error().message;
   TlsServer server(*creds);
   EXPECT_TRUE(Call(server.address(), Client(pki_, "")).ok());
@@ -74,7 +75,7 @@ TEST_F(TlsCredentialsTest, TlsServesClientsThatTrustTheCa) {
 }
 
 TEST_F(TlsCredentialsTest, MutualTlsRefusesClientsWithoutAValidCertificate) {
-  auto creds = ServerCredentials(pki_.File("server.crt"), pki_.File("server.key"), {pki_.File("ca.crt")});
+  auto creds = MakeServerCredentials({pki_.File("server.crt"), pki_.File("server.key"), {pki_.File("ca.crt")}});
   ASSERT_TRUE(creds) << creds.error().message;
   TlsServer server(*creds);
   EXPECT_TRUE(Call(server.address(), Client(pki_, "client")).ok());
@@ -85,13 +86,21 @@ TEST_F(TlsCredentialsTest, MutualTlsRefusesClientsWithoutAValidCertificate) {
 }
 
 TEST_F(TlsCredentialsTest, MissingFilesAreErrorsNamingTheFile) {
-  auto creds = ServerCredentials(pki_.File("nope.crt"), pki_.File("server.key"), {});
+  auto creds = MakeServerCredentials({pki_.File("nope.crt"), pki_.File("server.key"), {}});
   ASSERT_FALSE(creds);
   EXPECT_NE(creds.error().message.find("nope.crt"), std::string::npos);
+  EXPECT_NE(creds.error().message.find("--tls-cert-file"), std::string::npos) << "names the flag";
+  auto not_pem = MakeServerCredentials({pki_.File("client.ext"), pki_.File("server.key"), {}});
+  ASSERT_FALSE(not_pem);
+  EXPECT_NE(not_pem.error().message.find("not a PEM"), std::string::npos);
+  auto relay_flags = MakeServerCredentials({pki_.File("server.crt"), "", {}}, {"--tls-cert", "--tls-key", "--tls-client-ca"});
+  ASSERT_FALSE(relay_flags);
+  EXPECT_EQ(relay_flags.error().message, "--tls-cert and --tls-key go together");
+  EXPECT_FALSE(MakeServerCredentials({"", "", {pki_.File("ca.crt")}})) << "a client CA without a certificate";
 }
 
 TEST(TlsCredentials, NoCertificateMeansPlaintext) {
-  auto creds = ServerCredentials("", "", {});
+  auto creds = MakeServerCredentials({});
   ASSERT_TRUE(creds);
   TlsServer server(*creds);
   EXPECT_TRUE(Call(server.address(), grpc::InsecureChannelCredentials()).ok());
