@@ -5,7 +5,7 @@
 
 #include "relay_harness.h"
 #include "test_node.h"
-#include "test_pki.h"
+#include "grpc_test_tls.h"
 
 namespace flows::relay {
 namespace {
@@ -24,13 +24,7 @@ class Pki : public flowd::testing::TestPki {
 };
 
 std::shared_ptr<grpc::ChannelCredentials> ClientCreds(const Pki& pki, const std::string& who) {
-  grpc::SslCredentialsOptions o;
-  o.pem_root_certs = pki.Read("ca.crt");
-  if (!who.empty()) {
-    o.pem_cert_chain = pki.Read(who + ".crt");
-    o.pem_private_key = pki.Read(who + ".key");
-  }
-  return grpc::SslCredentials(o);
+  return flowd::testing::ClientTls(pki, who);
 }
 
 grpc::Status Status(observer::Observer::Stub& stub) {

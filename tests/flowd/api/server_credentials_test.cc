@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "flows/flowd/observer_service.h"
-#include "test_pki.h"
+#include "grpc_test_tls.h"
 
 namespace flows::flowd {
 namespace {
@@ -45,13 +45,7 @@ grpc::Status Call(const std::string& address, std::shared_ptr<grpc::ChannelCrede
 }
 
 std::shared_ptr<grpc::ChannelCredentials> Client(const testing::TestPki& pki, const std::string& who) {
-  grpc::SslCredentialsOptions o;
-  o.pem_root_certs = pki.Read("ca.crt");
-  if (!who.empty()) {
-    o.pem_cert_chain = pki.Read(who + ".crt");
-    o.pem_private_key = pki.Read(who + ".key");
-  }
-  return grpc::SslCredentials(o);
+  return testing::ClientTls(pki, who);
 }
 
 class TlsCredentialsTest : public ::testing::Test {
