@@ -28,16 +28,6 @@ void DnsCache::Learn(const datapath::DnsMessage& response, Clock::time_point now
   }
 }
 
-std::vector<std::string> DnsCache::Names(const std::string& ip, Clock::time_point now) const {
-  std::lock_guard lock(mu_);
-  std::vector<std::string> out;
-  auto it = by_ip_.find(ip);
-  if (it == by_ip_.end()) return out;
-  for (const auto& [name, expiry] : it->second.names)
-    if (expiry > now) out.push_back(name);
-  return out;  // std::map keeps them sorted
-}
-
 void DnsCache::AppendNames(const std::string& ip, Clock::time_point now,
                            google::protobuf::RepeatedPtrField<std::string>* out) const {
   std::lock_guard lock(mu_);

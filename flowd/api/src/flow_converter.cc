@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "flow_record.h"
 #include "flows/datapath/dns_parser.h"
@@ -58,10 +59,12 @@ void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out, KeepAlive
   FillL4(in, out);
   const Identity src_id = identities_.Resolve(src), dst_id = identities_.Resolve(dst);
   FillEndpoints(src_id, dst_id, out, keep);
-  const bool l7 = ReportsL7(in, src_id, dst_id);
-  FillObservationPoint(in, l7, out);
+  const bool at_nic = interfaces_.Role(in.ifindex) == InterfaceRole::kNodeNic;
+  const std::optional<bool> reply = IsReply(in);
+  const bool l7 = ReportsL7(in, at_nic, src_id, dst_id);
+  FillObservationPoint(in, at_nic, reply.value_or(false), l7, out);
   FillL7(in, l7, out);
-  if (auto reply = IsReply(in)) out->mutable_is_reply()->set_value(*reply);
+  if (reply) out->mutable_is_reply()->set_value(*reply);
 
   auto* st = out->mutable_flow_stats();
   st->set_packets(in.packets);
@@ -145,14 +148,15 @@ void FlowConverter::FillEndpoints(const Identity& src, const Identity& dst, flow
 // node NIC too. L7 is reported once, at the veth -- as Hubble reports it
 // once per endpoint -- so the NIC's copy is an L3/L4 trace flow and HTTP and
 // DNS metrics do not count the same message twice.
-bool FlowConverter::ReportsL7(const datapath::Flow& in, const Identity& src, const Identity& dst) const {
+bool FlowConverter::ReportsL7(const datapath::Flow& in, bool at_nic, const Identity& src, const Identity& dst) {
   if (!in.http && !in.dns) return false;
-  if (interfaces_.Role(in.ifindex) != InterfaceRole::kNodeNic) return true;
+  if (!at_nic) return true;
   const bool from_wire = in.direction == Direction::kIngress;
   return !(from_wire ? dst : src).local_pod;
 }
 
-void FlowConverter::FillObservationPoint(const datapath::Flow& in, bool l7, flow::Flow* out) {
+void FlowConverter::FillObservationPoint(const datapath::Flow& in, bool at_nic, bool reply, bool l7,
+                                         flow::Flow* out) {
   auto* iface = out->mutable_interface();
   iface->set_index(in.ifindex);
   iface->set_name(interfaces_.Name(in.ifindex));
@@ -162,10 +166,9 @@ void FlowConverter::FillObservationPoint(const datapath::Flow& in, bool l7, flow
   // Like Hubble, traffic_direction is the connection's: a reply leaving a
   // pod belongs to an ingress connection, so known replies are flipped.
   const bool from_wire = in.direction == Direction::kIngress;
-  const bool reply = IsReply(in).value_or(false);
   int sub_type;
   bool ingress;
-  if (interfaces_.Role(in.ifindex) == InterfaceRole::kNodeNic) {
+  if (at_nic) {
     ingress = from_wire;
     sub_type = from_wire ? kTraceFromNetwork : kTraceToNetwork;
   } else {

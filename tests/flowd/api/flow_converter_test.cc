@@ -239,17 +239,23 @@ TEST_F(ConverterTest, DnsResponseFillsTheRecordAndNamesLaterFlows) {
   EXPECT_EQ(next.source_names_size(), 0);
 }
 
+std::vector<std::string> Names(const DnsCache& cache, const std::string& ip, DnsCache::Clock::time_point now) {
+  google::protobuf::RepeatedPtrField<std::string> names;
+  cache.AppendNames(ip, now, &names);
+  return {names.begin(), names.end()};
+}
+
 TEST(DnsCache, ForgetsExpiredNamesAndStaysBounded) {
   DnsCache cache({.max_ips = 2, .min_ttl = 1s, .max_ttl = 10s});
   const auto t0 = DnsCache::Clock::now();
   datapath::DnsMessage m{1, true, 0x8180, 0, 0, "a.example.", 1, {{"a.example.", 1, 5, "192.0.2.1"}}, false};
   cache.Learn(m, t0);
-  EXPECT_EQ(cache.Names("192.0.2.1", t0 + 4s), std::vector<std::string>{"a.example"});
-  EXPECT_TRUE(cache.Names("192.0.2.1", t0 + 6s).empty());
+  EXPECT_EQ(Names(cache, "192.0.2.1", t0 + 4s), std::vector<std::string>{"a.example"});
+  EXPECT_TRUE(Names(cache, "192.0.2.1", t0 + 6s).empty());
   m.rcode = 3;  // NXDOMAIN teaches nothing
   m.answers[0].data = "192.0.2.9";
   cache.Learn(m, t0);
-  EXPECT_TRUE(cache.Names("192.0.2.9", t0).empty());
+  EXPECT_TRUE(Names(cache, "192.0.2.9", t0).empty());
   m.rcode = 0;
   for (const char* ip : {"192.0.2.2", "192.0.2.3", "192.0.2.4"}) {
     m.answers[0].data = ip;

@@ -32,9 +32,8 @@ class DnsCache {
   // Learns from a DNS response: every A/AAAA answer's address is named by
   // the question (and by CNAME owners on the way).
   void Learn(const datapath::DnsMessage& response, Clock::time_point now);
-  // Names for an address text, sorted; empty if unknown or expired.
-  std::vector<std::string> Names(const std::string& ip, Clock::time_point now) const;
-  // The same, appended to a flow's repeated field (no temporaries).
+  // Appends the names of an address text, sorted, to a flow's repeated
+  // field (none if unknown or expired).
   void AppendNames(const std::string& ip, Clock::time_point now,
                    google::protobuf::RepeatedPtrField<std::string>* out) const;
   std::size_t size() const;

@@ -69,9 +69,9 @@ class FlowConverter {
  private:
   void FillEndpoints(const Identity& src, const Identity& dst, flow::Flow* out, KeepAlive* keep);
   void FillL4(const datapath::Flow& in, flow::Flow* out);
-  void FillL7(const datapath::Flow& in, bool l7, flow::Flow* out);
-  void FillObservationPoint(const datapath::Flow& in, bool l7, flow::Flow* out);
-  bool ReportsL7(const datapath::Flow& in, const Identity& src, const Identity& dst) const;
+  void FillL7(const datapath::Flow& in, bool reported, flow::Flow* out);
+  void FillObservationPoint(const datapath::Flow& in, bool at_nic, bool reply, bool l7, flow::Flow* out);
+  static bool ReportsL7(const datapath::Flow& in, bool at_nic, const Identity& src, const Identity& dst);
 
   std::string node_name_;
   const IdentityResolver& identities_;
