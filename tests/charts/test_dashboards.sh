@@ -60,11 +60,14 @@ flows_metrics_series_overflow_total
 NAMES
 if [[ -n $relay ]]; then
   [[ -x $relay ]] || fail "no flows-relay at $relay"
-  "$relay" --listen-address 127.0.0.1:0 --metrics-address 127.0.0.1:0 >"$work/relay.out" 2>"$work/relay.log" &
+  # A peer that refuses (loopback port 1) makes the per-peer family appear.
+  "$relay" --listen-address 127.0.0.1:0 --metrics-address 127.0.0.1:0 --peer 127.0.0.1:1 \
+    >"$work/relay.out" 2>"$work/relay.log" &
   relay_pid=$!
   for _ in $(seq 100); do grep -q '^listening' "$work/relay.out" && break; sleep 0.1; done
   port=$(awk '/^listening/ {print $4}' "$work/relay.out")
   [[ -n $port && $port != 0 ]] || { cat "$work/relay.log" >&2; fail "flows-relay did not start"; }
+  for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/metrics" | grep -q flows_relay_peer_connected && break; sleep 0.1; done
   curl -sf "http://127.0.0.1:$port/metrics" | sed -nE 's/^# TYPE (flows_relay_[a-z_]+) .*/\1/p' >>"$work/known"
   grep -q flows_relay_ "$work/known" || fail "flows-relay's /metrics has no flows_relay_ family"
 else
