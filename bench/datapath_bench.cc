@@ -24,11 +24,11 @@
 #include <string>
 #include <vector>
 
+#include "dns_builder.h"
 #include "empty.skel.h"
 #include "flows/datapath/counters.h"
 #include "flows/datapath/loader.h"
 #include "flows/datapath/ring_reader.h"
-#include "dns_builder.h"
 #include "packet_builder.h"
 
 namespace fd = flows::datapath;
@@ -44,7 +44,7 @@ namespace {
 }
 
 template <typename T>
-T Must(fd::Result<T> r, const char* what) {
+T Must(flows::Result<T> r, const char* what) {
   if (!r) Die(std::string(what) + ": " + r.error().message);
   return std::move(*r);
 }
@@ -82,7 +82,9 @@ constexpr std::string_view kHttpResponse =
     "{\"id\":8731,\"name\":\"kettle\",\"stock\":12,\"ok\":true}";
 
 // A DNS exchange for api.shop.svc.cluster.local. IN A.
-Bytes DnsQuery() { return ft::DnsMessageBytes(0x4a2f, 0x0100, "api.shop.svc.cluster.local", 1); }
+Bytes DnsQuery() {
+  return ft::DnsMessageBytes(0x4a2f, 0x0100, "api.shop.svc.cluster.local", 1);
+}
 Bytes DnsResponse() {
   return ft::DnsMessageBytes(0x4a2f, 0x8180, "api.shop.svc.cluster.local", 1,
                              {{1, 30, {10, 96, 4, 10}}, {1, 30, {10, 96, 4, 11}}});
@@ -145,8 +147,7 @@ double ThreadCpuNs() {
 template <typename T>
 json Summary(std::vector<T> v) {
   std::sort(v.begin(), v.end());
-  return {{"median_ns", v[v.size() / 2]}, {"min_ns", v.front()}, {"max_ns", v.back()},
-          {"rounds_ns", v}};
+  return {{"median_ns", v[v.size() / 2]}, {"min_ns", v.front()}, {"max_ns", v.back()}, {"rounds_ns", v}};
 }
 
 // The cheapest sink: counts, so a drain costs only consume + decode + parse.
@@ -219,8 +220,9 @@ json NsPerPacket(const Mode& mode, const std::vector<Case>& cases) {
     }
   }
 
-  json out = {{"method", "BPF_PROG_TEST_RUN of flows_tc_ingress (and empty_tc), kernel-reported "
-                         "mean ns per run; median over rounds"},
+  json out = {{"method",
+               "BPF_PROG_TEST_RUN of flows_tc_ingress (and empty_tc), kernel-reported "
+               "mean ns per run; median over rounds"},
               {"rounds", mode.rounds},
               {"repeat", mode.repeat},
               {"cases", json::object()}};
@@ -255,13 +257,12 @@ json ConsumerCpu(const Mode& mode, const std::vector<Case>& cases) {
   const struct {
     const char* name;
     Case source;
-  } kinds[] = {{"no_l7", find("tcp_syn")},
-               {"http", find("http_request")},
-               {"dns", find("dns_response")}};
+  } kinds[] = {{"no_l7", find("tcp_syn")}, {"http", find("http_request")}, {"dns", find("dns_response")}};
 
-  json out = {{"method", "ring filled with N records (per-packet mode), then RingReader::DrainOnce "
-                         "(consume + decode + L7 parse + counting sink) on this thread; "
-                         "CLOCK_THREAD_CPUTIME_ID / records; median over rounds"},
+  json out = {{"method",
+               "ring filled with N records (per-packet mode), then RingReader::DrainOnce "
+               "(consume + decode + L7 parse + counting sink) on this thread; "
+               "CLOCK_THREAD_CPUTIME_ID / records; median over rounds"},
               {"records_per_round", mode.consumer_records},
               {"rounds", mode.consumer_rounds}};
   for (const auto& k : kinds) {
@@ -296,13 +297,15 @@ int main(int argc, char** argv) {
   std::string mode_name = "full", out_path;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--mode" && i + 1 < argc) mode_name = argv[++i];
-    else if (a == "--out" && i + 1 < argc) out_path = argv[++i];
-    else Die("usage: datapath_bench [--mode full|quick] [--out FILE]");
+    if (a == "--mode" && i + 1 < argc)
+      mode_name = argv[++i];
+    else if (a == "--out" && i + 1 < argc)
+      out_path = argv[++i];
+    else
+      Die("usage: datapath_bench [--mode full|quick] [--out FILE]");
   }
   if (mode_name != "full" && mode_name != "quick") Die("mode must be full or quick");
-  const Mode mode = mode_name == "full" ? Mode{11, 1000000, 5, 1000000}
-                                        : Mode{3, 1000000, 1, 500000};
+  const Mode mode = mode_name == "full" ? Mode{11, 1000000, 5, 1000000} : Mode{3, 1000000, 1, 500000};
 
   const auto cases = Cases();
   json result = {{"mode", mode_name}};

@@ -20,11 +20,11 @@
 
 #include "flow_record.h"
 #include "flows/datapath/record_decoder.h"
-#include "flows/flowd/flow_converter.h"
-#include "flows/flowd/flow_metrics.h"
-#include "flows/flowd/ingest_pipeline.h"
-#include "flows/flowd/observer_service.h"
-#include "flows/flowd/registry_identity.h"
+#include "flows/flowd/daemon/ingest_pipeline.h"
+#include "flows/flowd/daemon/registry_identity.h"
+#include "flows/flowd/metrics/flow_metrics.h"
+#include "flows/flowd/observer/flow_converter.h"
+#include "flows/flowd/observer/observer_service.h"
 
 namespace fd = flows::datapath;
 namespace ff = flows::flowd;
@@ -70,8 +70,8 @@ class Interfaces final : public ff::InterfaceDirectory {
 };
 
 // A ring record as the kernel writes it.
-std::vector<std::uint8_t> Record(std::uint32_t i, std::uint8_t l7_kind, std::string_view payload, std::uint8_t proto,
-                                 std::uint16_t sport, std::uint16_t dport) {
+std::vector<std::uint8_t> Record(std::uint32_t i, std::uint8_t l7_kind, std::string_view payload,
+                                 std::uint8_t proto, std::uint16_t sport, std::uint16_t dport) {
   flows_record r{};
   r.version = FLOWS_RECORD_VERSION;
   r.size = static_cast<std::uint16_t>(sizeof(r) + payload.size());
@@ -80,7 +80,8 @@ std::vector<std::uint8_t> Record(std::uint32_t i, std::uint8_t l7_kind, std::str
   r.key.ifindex = 7;
   r.key.ip_version = 4;
   r.key.l4_proto = proto;
-  const std::uint8_t src[4] = {10, 244, static_cast<std::uint8_t>(i % 7), static_cast<std::uint8_t>(i % 200 + 1)};
+  const std::uint8_t src[4] = {10, 244, static_cast<std::uint8_t>(i % 7),
+                               static_cast<std::uint8_t>(i % 200 + 1)};
   const std::uint8_t dst[4] = {10, 244, 9, 20};
   std::memcpy(r.key.saddr, src, 4);
   std::memcpy(r.key.daddr, dst, 4);
@@ -99,15 +100,21 @@ std::vector<std::uint8_t> Record(std::uint32_t i, std::uint8_t l7_kind, std::str
 }
 
 std::vector<std::vector<std::uint8_t>> Workload() {
-  const std::string req = "GET /products/OLJCESPC7Z HTTP/1.1\r\nHost: productcatalog:3550\r\nUser-Agent: curl/7.88\r\n\r\n";
+  const std::string req =
+      "GET /products/OLJCESPC7Z HTTP/1.1\r\nHost: productcatalog:3550\r\nUser-Agent: curl/7.88\r\n\r\n";
   const std::string resp = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n";
-  const std::uint8_t dnsq[] = {0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 14, 'p', 'r', 'o', 'd', 'u', 'c', 't', 'c', 'a',
-                               't', 'a', 'l', 'o', 'g', 3, 's', 'v', 'c', 0, 0, 1, 0, 1};
+  const std::uint8_t dnsq[] = {0x12, 0x34, 1,   0,   0,   1,   0,   0,   0,   0,   0,   0,
+                               14,   'p',  'r', 'o', 'd', 'u', 'c', 't', 'c', 'a', 't', 'a',
+                               'l',  'o',  'g', 3,   's', 'v', 'c', 0,   0,   1,   0,   1};
   std::vector<std::vector<std::uint8_t>> recs;
   for (std::uint32_t i = 0; i < 1024; ++i) {
     switch (i % 4) {  // a mix: L3/L4 events, HTTP request and response, DNS
-      case 0: recs.push_back(Record(i, 0, {}, IPPROTO_TCP, 40000 + i, 3550)); break;
-      case 1: recs.push_back(Record(i, FLOWS_L7_HTTP, req, IPPROTO_TCP, 40000 + i, 3550)); break;
+      case 0:
+        recs.push_back(Record(i, 0, {}, IPPROTO_TCP, 40000 + i, 3550));
+        break;
+      case 1:
+        recs.push_back(Record(i, FLOWS_L7_HTTP, req, IPPROTO_TCP, 40000 + i, 3550));
+        break;
       case 2: {  // the answer to record i-1: server -> client
         auto r = Record(i - 1, FLOWS_L7_HTTP, resp, IPPROTO_TCP, 3550, 40000 + i - 1);
         auto* rec = reinterpret_cast<flows_record*>(r.data());
@@ -117,7 +124,8 @@ std::vector<std::vector<std::uint8_t>> Workload() {
         break;
       }
       case 3:
-        recs.push_back(Record(i, FLOWS_L7_DNS, std::string_view(reinterpret_cast<const char*>(dnsq), sizeof(dnsq)),
+        recs.push_back(Record(i, FLOWS_L7_DNS,
+                              std::string_view(reinterpret_cast<const char*>(dnsq), sizeof(dnsq)),
                               IPPROTO_UDP, 50000 + i, 53));
         break;
     }
@@ -187,8 +195,11 @@ int main(int argc, char** argv) {
     std::vector<double> rates;
     for (int round = 0; round < (quick ? 3 : 5); ++round) rates.push_back(Ingest(env, recs, n));
     std::sort(rates.begin(), rates.end());
-    out["ingest_records_per_s"] = {{"median", rates[rates.size() / 2]}, {"min", rates.front()}, {"max", rates.back()},
-                                   {"records_per_round", n}, {"target", 1'000'000}};
+    out["ingest_records_per_s"] = {{"median", rates[rates.size() / 2]},
+                                   {"min", rates.front()},
+                                   {"max", rates.back()},
+                                   {"records_per_round", n},
+                                   {"target", 1'000'000}};
     out["rss_mib_full_ring"] = {{"value", RssMib()}, {"flows_held", env.store.size()}, {"target", 150}};
   }
 
@@ -206,17 +217,22 @@ int main(int argc, char** argv) {
     for (int c = 0; c < 10; ++c) {
       ctxs.push_back(std::make_unique<grpc::ClientContext>());
       clients.emplace_back([&, ctx = ctxs.back().get(), c] {
-        auto stub = observer::Observer::NewStub(grpc::CreateChannel(sock, grpc::InsecureChannelCredentials()));
+        auto stub =
+            observer::Observer::NewStub(grpc::CreateChannel(sock, grpc::InsecureChannelCredentials()));
         observer::GetFlowsRequest req;
         req.set_follow(true);
         // Realistic filters: half the clients by namespace, half by HTTP.
-        if (c % 2) req.add_whitelist()->add_source_pod("demo-app/");
-        else req.add_whitelist()->add_protocol("http");
+        if (c % 2)
+          req.add_whitelist()->add_source_pod("demo-app/");
+        else
+          req.add_whitelist()->add_protocol("http");
         auto reader = stub->GetFlows(ctx, req);
         observer::GetFlowsResponse r;
         while (reader->Read(&r)) {
-          if (r.has_lost_events()) lost += r.lost_events().num_events_lost();
-          else ++received;
+          if (r.has_lost_events())
+            lost += r.lost_events().num_events_lost();
+          else
+            ++received;
         }
       });
     }
@@ -227,9 +243,11 @@ int main(int argc, char** argv) {
     for (auto& t : clients) t.join();
     env.store.Shutdown();
     server->Shutdown();
-    out["follow_clients_10_records_per_s"] = {
-        {"ingest_records_per_s", rate}, {"records", n}, {"clients", 10},
-        {"delivered_to_clients", received.load()}, {"lost_reported_to_clients", lost.load()}};
+    out["follow_clients_10_records_per_s"] = {{"ingest_records_per_s", rate},
+                                              {"records", n},
+                                              {"clients", 10},
+                                              {"delivered_to_clients", received.load()},
+                                              {"lost_reported_to_clients", lost.load()}};
   }
   std::cout << out.dump(2) << "\n";
   return 0;

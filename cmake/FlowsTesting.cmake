@@ -2,7 +2,8 @@
 #
 # A GoogleTest executable of unit tests (no privileges). It is registered
 # with CTest (label "unit") and, from the ASan+UBSan build in FLOWS_ASAN_DIR,
-# once more as <name>_asan_ubsan, so one `ctest` run covers both.
+# once more as <name>_asan_ubsan (label "asan"), so one `ctest` run covers
+# both and `ctest -L unit` needs only this build.
 include(GoogleTest)
 add_custom_target(all_unit_tests)
 
@@ -16,6 +17,6 @@ function(flows_unit_test name)
   if(NOT FLOWS_SANITIZE)
     file(RELATIVE_PATH rel ${PROJECT_BINARY_DIR} ${CMAKE_CURRENT_BINARY_DIR})
     add_test(NAME ${name}_asan_ubsan COMMAND ${FLOWS_ASAN_DIR}/${rel}/${name})
-    set_tests_properties(${name}_asan_ubsan PROPERTIES LABELS "unit;asan")
+    set_tests_properties(${name}_asan_ubsan PROPERTIES LABELS asan)
   endif()
 endfunction()

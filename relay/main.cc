@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <memory>
 
-#include "flows/flowd/metrics_server.h"
+#include "flows/api/http/metrics_server.h"
 #include "flows/relay/address.h"
 #include "flows/relay/credentials.h"
 #include "flows/relay/peer_sources.h"
@@ -139,8 +139,9 @@ int main(int argc, char** argv) {
   }
   std::vector<std::unique_ptr<NotifyPeerSource>> notify;
   for (const auto& s : f.peer_services) {
-    notify.push_back(std::make_unique<NotifyPeerSource>(peers, *dial, s, f.peer_default_port,
-                                                        Backoff(f.dial.backoff_initial, f.dial.backoff_max)));
+    notify.push_back(std::make_unique<NotifyPeerSource>(
+        peers, *dial, s, f.peer_default_port,
+        flows::Backoff({.initial = f.dial.backoff_initial, .max = f.dial.backoff_max})));
     notify.back()->Start();
   }
 
@@ -162,12 +163,11 @@ int main(int argc, char** argv) {
   auto server = builder.BuildAndStart();
   if (!server || port == 0) return Fail("cannot listen on " + *listen);
 
-  std::unique_ptr<flows::flowd::MetricsServer> metrics_server;
+  std::unique_ptr<flows::api::MetricsServer> metrics_server;
   if (!f.metrics.empty()) {
     // Ready when at least one node is connected: a relay with none has
     // nothing to answer with.
-    auto m =
-        flows::flowd::MetricsServer::Start(f.metrics, registry, [&peers] { return peers.AnyConnected(); });
+    auto m = flows::api::MetricsServer::Start(f.metrics, registry, [&peers] { return peers.AnyConnected(); });
     if (!m) return Fail("--metrics-address: " + m.error().message);
     metrics_server = std::move(*m);
   }

@@ -31,11 +31,11 @@
 #include <vector>
 
 #include "bench_flows.h"
+#include "flows/api/filter/flow_filter_set.h"
 #include "flows/cli/flow_printer.h"
 #include "flows/cli/observe_flags.h"
 #include "flows/cli/observe_request.h"
-#include "flows/flowd/flow_filter_set.h"
-#include "flows/flowd/observer_service.h"
+#include "flows/flowd/observer/observer_service.h"
 
 extern char** environ;
 
@@ -67,7 +67,7 @@ json FilterEval(const std::vector<flow::Flow>& flows, int rounds) {
   if (!options) throw std::runtime_error(options.error().message);
   auto req = cli::BuildGetFlowsRequest(options->selection, std::chrono::system_clock::now());
   if (!req) throw std::runtime_error(req.error().message);
-  auto set = flowd::FlowFilterSet::Compile(req->whitelist(), req->blacklist());
+  auto set = api::FlowFilterSet::Compile(req->whitelist(), req->blacklist());
   if (!set) throw std::runtime_error(set.error().message);
   constexpr int kPasses = 2000;  // x 1024 flows per round
   std::vector<double> rates;

@@ -9,11 +9,11 @@
 #include <string>
 #include <vector>
 
-#include "flows/flowd/flow_filter_set.h"
+#include "flows/api/filter/flow_filter_set.h"
 
 namespace {
 
-using flows::flowd::FlowFilterSet;
+using flows::api::FlowFilterSet;
 
 flow::Flow FlowFromText(const std::string& text) {
   flow::Flow f;

@@ -38,15 +38,15 @@ enum flows_hook {
 
 /* Why a record was emitted: a bitmask, one packet can have several. */
 enum flows_reason {
-	FLOWS_REASON_NEW_FLOW = 1 << 0, /* first packet of a flow-table entry */
-	FLOWS_REASON_TCP_SYN = 1 << 1,  /* first SYN (without ACK) */
+	FLOWS_REASON_NEW_FLOW = 1 << 0,	  /* first packet of a flow-table entry */
+	FLOWS_REASON_TCP_SYN = 1 << 1,	  /* first SYN (without ACK) */
 	FLOWS_REASON_TCP_SYNACK = 1 << 2, /* first SYN+ACK */
-	FLOWS_REASON_TCP_FIN = 1 << 3,  /* first FIN */
-	FLOWS_REASON_TCP_RST = 1 << 4,  /* first RST */
-	FLOWS_REASON_L7 = 1 << 5,       /* HTTP or DNS message; see l7_kind */
-	FLOWS_REASON_STATS = 1 << 6,    /* periodic counters of a live flow */
-	FLOWS_REASON_FLOW_END = 1 << 7, /* flow expired (emitted by user space) */
-	FLOWS_REASON_PACKET = 1 << 8,   /* per-packet debug mode */
+	FLOWS_REASON_TCP_FIN = 1 << 3,	  /* first FIN */
+	FLOWS_REASON_TCP_RST = 1 << 4,	  /* first RST */
+	FLOWS_REASON_L7 = 1 << 5,	  /* HTTP or DNS message; see l7_kind */
+	FLOWS_REASON_STATS = 1 << 6,	  /* periodic counters of a live flow */
+	FLOWS_REASON_FLOW_END = 1 << 7,	  /* flow expired (emitted by user space) */
+	FLOWS_REASON_PACKET = 1 << 8,	  /* per-packet debug mode */
 };
 
 enum flows_l7_kind {
@@ -58,12 +58,12 @@ enum flows_l7_kind {
 /* Packet-level facts worth keeping (flows_record.packet_flags). */
 enum flows_packet_flag {
 	FLOWS_PKT_IPV4_OPTIONS = 1 << 0,
-	FLOWS_PKT_FRAGMENT = 1 << 1,      /* any fragment, first or later */
+	FLOWS_PKT_FRAGMENT = 1 << 1,	   /* any fragment, first or later */
 	FLOWS_PKT_LATER_FRAGMENT = 1 << 2, /* not the first: no L4 header */
-	FLOWS_PKT_IPV6_EXT = 1 << 3,      /* walked at least one extension header */
-	FLOWS_PKT_L4_TRUNCATED = 1 << 4,  /* L4 header did not fit in the packet */
-	FLOWS_PKT_L7_TRUNCATED = 1 << 5,  /* payload longer than the window */
-	FLOWS_PKT_UNPARSED_L3 = 1 << 6,   /* ethertype not IPv4/IPv6 (per-packet mode) */
+	FLOWS_PKT_IPV6_EXT = 1 << 3,	   /* walked at least one extension header */
+	FLOWS_PKT_L4_TRUNCATED = 1 << 4,   /* L4 header did not fit in the packet */
+	FLOWS_PKT_L7_TRUNCATED = 1 << 5,   /* payload longer than the window */
+	FLOWS_PKT_UNPARSED_L3 = 1 << 6,	   /* ethertype not IPv4/IPv6 (per-packet mode) */
 };
 
 /* TCP flag bits as on the wire (byte 13 of the TCP header). */
@@ -82,10 +82,10 @@ enum flows_packet_flag {
  * are type (sport) and code (dport), so echo and unreachable are separate. */
 struct flows_key {
 	__u32 ifindex;
-	__u8 direction;  /* enum flows_direction */
+	__u8 direction;	 /* enum flows_direction */
 	__u8 ip_version; /* 4 or 6 */
-	__u8 l4_proto;   /* IPPROTO_* */
-	__u8 hook;       /* enum flows_hook */
+	__u8 l4_proto;	 /* IPPROTO_* */
+	__u8 hook;	 /* enum flows_hook */
 	__u8 saddr[16];
 	__u8 daddr[16];
 	__u16 sport;
@@ -102,30 +102,30 @@ struct flows_stats {
 	__u64 packets;
 	__u64 bytes;
 	__u8 tcp_flags_seen; /* OR of every packet's flags */
-	__u8 reported;       /* FLOWS_REASON_TCP_* already sent for this flow */
+	__u8 reported;	     /* FLOWS_REASON_TCP_* already sent for this flow */
 	__u8 _pad0[6];
 };
 
 /* One record on the flow ring. Followed by l7_len bytes of payload. */
 struct flows_record {
-	__u16 version;     /* FLOWS_RECORD_VERSION */
-	__u16 size;        /* sizeof(struct flows_record) + l7_len */
-	__u16 reasons;     /* enum flows_reason bits */
-	__u8 l7_kind;      /* enum flows_l7_kind */
-	__u8 tcp_flags;    /* flags of the packet that produced the record */
+	__u16 version;	/* FLOWS_RECORD_VERSION */
+	__u16 size;	/* sizeof(struct flows_record) + l7_len */
+	__u16 reasons;	/* enum flows_reason bits */
+	__u8 l7_kind;	/* enum flows_l7_kind */
+	__u8 tcp_flags; /* flags of the packet that produced the record */
 	struct flows_key key;
-	__u64 ts_ns;       /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) at emission */
+	__u64 ts_ns;		  /* bpf_ktime_get_ns() (CLOCK_MONOTONIC) at emission */
 	struct flows_stats stats; /* flow counters including that packet */
-	__u32 pkt_len;     /* bytes of that packet, as the hook saw it */
-	__u16 l7_len;      /* payload bytes that follow */
-	__u16 packet_flags; /* enum flows_packet_flag bits */
+	__u32 pkt_len;		  /* bytes of that packet, as the hook saw it */
+	__u16 l7_len;		  /* payload bytes that follow */
+	__u16 packet_flags;	  /* enum flows_packet_flag bits */
 	__u8 smac[6];
 	__u8 dmac[6];
 	__u16 inner_vlan_id; /* second VLAN tag, 0 if none */
 	__u8 icmp_type;
 	__u8 icmp_code;
-	__u16 l7_offset;   /* offset of the payload from the start of the packet */
-	__u16 ethertype;   /* host order, after VLAN tags */
+	__u16 l7_offset; /* offset of the payload from the start of the packet */
+	__u16 ethertype; /* host order, after VLAN tags */
 	__u8 _pad0[4];
 	__u8 l7[];
 };
@@ -134,24 +134,24 @@ struct flows_record {
  * packet the programs see, and every event they could not deliver, lands
  * in exactly one of the loss/unparsed buckets or in PACKETS only. */
 enum flows_counter {
-	FLOWS_CNT_PACKETS = 0,          /* packets seen by any program */
-	FLOWS_CNT_RING_RESERVE_FAILED,  /* record lost: ring full */
-	FLOWS_CNT_FLOW_TABLE_FULL,      /* flow-table insert failed */
-	FLOWS_CNT_NON_IP,               /* not IPv4/IPv6: counted, not tracked */
-	FLOWS_CNT_OTHER_L4,             /* IP with an L4 we do not parse */
-	FLOWS_CNT_MALFORMED,            /* truncated or invalid L2/L3 header */
-	FLOWS_CNT_IPV6_EXT_LIMIT,       /* more extension headers than we walk */
-	FLOWS_CNT_LATER_FRAGMENTS,      /* non-first fragments (no ports) */
-	FLOWS_CNT_L7_TRUNCATED,         /* L7 payload cut at FLOWS_L7_WINDOW */
-	FLOWS_CNT_RECORDS,              /* records successfully submitted */
+	FLOWS_CNT_PACKETS = 0,	       /* packets seen by any program */
+	FLOWS_CNT_RING_RESERVE_FAILED, /* record lost: ring full */
+	FLOWS_CNT_FLOW_TABLE_FULL,     /* flow-table insert failed */
+	FLOWS_CNT_NON_IP,	       /* not IPv4/IPv6: counted, not tracked */
+	FLOWS_CNT_OTHER_L4,	       /* IP with an L4 we do not parse */
+	FLOWS_CNT_MALFORMED,	       /* truncated or invalid L2/L3 header */
+	FLOWS_CNT_IPV6_EXT_LIMIT,      /* more extension headers than we walk */
+	FLOWS_CNT_LATER_FRAGMENTS,     /* non-first fragments (no ports) */
+	FLOWS_CNT_L7_TRUNCATED,	       /* L7 payload cut at FLOWS_L7_WINDOW */
+	FLOWS_CNT_RECORDS,	       /* records successfully submitted */
 	FLOWS_CNT_MAX,
 };
 
 /* Load-time configuration (rodata, set between skeleton open and load). */
 struct flows_config {
 	__u64 stats_interval_ns; /* 0: no periodic stats records */
-	__u32 wakeup_bytes;      /* force a wakeup once this much is queued */
-	__u8 per_packet;         /* 1: a record for every packet */
+	__u32 wakeup_bytes;	 /* force a wakeup once this much is queued */
+	__u8 per_packet;	 /* 1: a record for every packet */
 	__u8 _pad0[3];
 	__u16 dns_ports[FLOWS_MAX_DNS_PORTS]; /* host order, 0 = unused */
 };

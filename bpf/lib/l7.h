@@ -29,8 +29,8 @@ static __always_inline int is_dns_port(__u16 port)
 
 static __always_inline int looks_like_http(const __u8 head[8])
 {
-	__u32 tag = (__u32)head[0] | (__u32)head[1] << 8 | (__u32)head[2] << 16 |
-		    (__u32)head[3] << 24;
+	__u32 tag =
+		(__u32)head[0] | (__u32)head[1] << 8 | (__u32)head[2] << 16 | (__u32)head[3] << 24;
 
 	switch (tag) {
 	case L7_TAG('G', 'E', 'T', ' '):

@@ -28,9 +28,9 @@
 
 enum parse_result {
 	PARSE_OK = 0,
-	PARSE_NON_IP,     /* counted, no flow */
-	PARSE_MALFORMED,  /* counted, no flow */
-	PARSE_EXT_LIMIT,  /* counted, no flow */
+	PARSE_NON_IP,	 /* counted, no flow */
+	PARSE_MALFORMED, /* counted, no flow */
+	PARSE_EXT_LIMIT, /* counted, no flow */
 };
 
 /* What the parsers learned about one packet. */
@@ -40,11 +40,11 @@ struct flows_packet {
 	__u32 payload_len;    /* L4 payload bytes, from the IP length fields */
 	__u16 ethertype;
 	__u16 inner_vlan_id;
-	__u16 flags;          /* enum flows_packet_flag */
+	__u16 flags; /* enum flows_packet_flag */
 	__u8 tcp_flags;
 	__u8 icmp_type;
 	__u8 icmp_code;
-	__u8 l4_known;        /* TCP/UDP/ICMP/SCTP header parsed */
+	__u8 l4_known; /* TCP/UDP/ICMP/SCTP header parsed */
 	__u8 smac[6];
 	__u8 dmac[6];
 };
@@ -79,13 +79,13 @@ struct ipv6_frag_raw {
 	__be32 id;
 };
 
-#define IPV6_NEXTHDR_HOP 0
-#define IPV6_NEXTHDR_ROUTING 43
+#define IPV6_NEXTHDR_HOP      0
+#define IPV6_NEXTHDR_ROUTING  43
 #define IPV6_NEXTHDR_FRAGMENT 44
-#define IPV6_NEXTHDR_DEST 60
-#define IPV6_NEXTHDR_ICMP 58
-#define IPV4_FRAG_MF 0x2000
-#define IPV4_FRAG_OFFSET 0x1fff
+#define IPV6_NEXTHDR_DEST     60
+#define IPV6_NEXTHDR_ICMP     58
+#define IPV4_FRAG_MF	      0x2000
+#define IPV4_FRAG_OFFSET      0x1fff
 
 static __always_inline int parse_l4(void *data, void *data_end, __u32 off, __u32 l3_end,
 				    struct flows_packet *p)
@@ -149,8 +149,7 @@ truncated:
 	return PARSE_OK; /* the flow is still counted, without ports */
 }
 
-static __always_inline int parse_ipv4(void *data, void *data_end, __u32 off,
-				      struct flows_packet *p)
+static __always_inline int parse_ipv4(void *data, void *data_end, __u32 off, struct flows_packet *p)
 {
 	struct iphdr *ip = data + off;
 	__u32 ihl_bytes, l3_end;
@@ -183,8 +182,7 @@ static __always_inline int parse_ipv4(void *data, void *data_end, __u32 off,
 	return parse_l4(data, data_end, off + ihl_bytes, l3_end, p);
 }
 
-static __always_inline int parse_ipv6(void *data, void *data_end, __u32 off,
-				      struct flows_packet *p)
+static __always_inline int parse_ipv6(void *data, void *data_end, __u32 off, struct flows_packet *p)
 {
 	struct ipv6hdr *ip6 = data + off;
 	__u32 l3_end;

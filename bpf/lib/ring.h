@@ -22,8 +22,8 @@ static __always_inline __u64 ring_wakeup_flags(void)
 }
 
 static __always_inline void fill_record(struct flows_record *r, const struct flows_packet *p,
-					const struct flows_stats *st, __u16 reasons,
-					__u8 l7_kind, __u32 pkt_len)
+					const struct flows_stats *st, __u16 reasons, __u8 l7_kind,
+					__u32 pkt_len)
 {
 	r->version = FLOWS_RECORD_VERSION;
 	r->size = sizeof(*r);

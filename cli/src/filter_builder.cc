@@ -2,33 +2,32 @@
 
 #include "filter_tracker.h"
 #include "filter_values.h"
+#include "flows/api/filter/flow_filter_set.h"
 #include "flows/cli/filter_flags.h"
-#include "flows/flowd/flow_filter_set.h"
 
 namespace flows::cli {
 
-using datapath::Error;
-
 FilterBuilder::FilterBuilder()
-    : whitelist_(std::make_unique<Tracker>()), blacklist_(std::make_unique<Tracker>()) {}
+    : whitelist_(std::make_unique<FilterTracker>()), blacklist_(std::make_unique<FilterTracker>()) {}
 FilterBuilder::~FilterBuilder() = default;
 
-datapath::Status FilterBuilder::Add(const FilterArg& arg) {
-  if (!FindFilterFlag(arg.flag)) return Error::Invalid("unknown filter flag --" + arg.flag);
+Status FilterBuilder::Add(const FilterArg& arg) {
+  const FilterFlag* flag = FindFilterFlag(arg.flag);
+  if (!flag) return Error::Invalid("unknown filter flag --" + arg.flag);
   if (arg.flag == "not") {
     if (negate_next_) return Error::Invalid("consecutive --not: each --not negates the one filter after it");
     negate_next_ = true;
-    return datapath::OkStatus();
+    return OkStatus();
   }
-  Tracker& t = negate_next_ ? *blacklist_ : *whitelist_;
+  FilterTracker& t = negate_next_ ? *blacklist_ : *whitelist_;
   if (negate_next_ && arg.flag == "all-namespaces") {
     return Error::Invalid("--not cannot negate --all-namespaces");
   }
   negate_next_ = false;
-  return Set(t, arg.flag, arg.value);
+  return Set(t, *flag, arg.value);
 }
 
-datapath::Result<FlowFilters> FilterBuilder::Finish() {
+Result<FlowFilters> FilterBuilder::Finish() {
   if (negate_next_)
     return Error::Invalid("--not must be followed by the filter it negates, e.g. --not --to-port 53");
   FlowFilters out{whitelist_->Materialize(), blacklist_->Materialize()};
@@ -36,12 +35,12 @@ datapath::Result<FlowFilters> FilterBuilder::Finish() {
   // result as the server will.
   google::protobuf::RepeatedPtrField<flow::FlowFilter> white(out.whitelist.begin(), out.whitelist.end());
   google::protobuf::RepeatedPtrField<flow::FlowFilter> black(out.blacklist.begin(), out.blacklist.end());
-  auto compiled = flowd::FlowFilterSet::Compile(white, black);
+  auto compiled = api::FlowFilterSet::Compile(white, black);
   if (!compiled) return Error::Invalid("invalid filter: " + compiled.error().message);
   return out;
 }
 
-datapath::Result<FlowFilters> BuildFlowFilters(const std::vector<FilterArg>& args) {
+Result<FlowFilters> BuildFlowFilters(const std::vector<FilterArg>& args) {
   FilterBuilder b;
   for (const FilterArg& a : args) {
     if (auto st = b.Add(a); !st) return st.error();

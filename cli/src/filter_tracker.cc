@@ -10,7 +10,6 @@
 namespace flows::cli {
 namespace {
 
-using datapath::Error;
 using flow::FlowFilter;
 
 // Hubble's conflict groups: two flags of one group in the same list
@@ -105,11 +104,11 @@ std::optional<Error> PodServiceConflict(const google::protobuf::RepeatedPtrField
 
 }  // namespace
 
-bool FilterBuilder::Tracker::Changed(std::string_view flag) const {
+bool FilterTracker::Changed(std::string_view flag) const {
   return std::find(changed.begin(), changed.end(), flag) != changed.end();
 }
 
-std::optional<Error> FilterBuilder::Tracker::Conflict() const {
+std::optional<Error> FilterTracker::Conflict() const {
   for (const auto& group : ConflictGroups()) {
     for (std::string_view a : group) {
       if (!Changed(a)) continue;
@@ -124,7 +123,7 @@ std::optional<Error> FilterBuilder::Tracker::Conflict() const {
   return std::nullopt;
 }
 
-std::optional<Error> FilterBuilder::Tracker::NamespaceConflicts(const FlowFilter& f) const {
+std::optional<Error> FilterTracker::NamespaceConflicts(const FlowFilter& f) const {
   for (const auto* check :
        {&f.source_pod(), &f.source_service(), &f.destination_pod(), &f.destination_service()}) {
     if (auto e = NamespaceConflict(ns, *check)) return e;
@@ -139,7 +138,7 @@ std::optional<Error> FilterBuilder::Tracker::NamespaceConflicts(const FlowFilter
   return PodServiceConflict(f.destination_pod(), f.destination_service());
 }
 
-std::vector<FlowFilter> FilterBuilder::Tracker::Materialize() const {
+std::vector<FlowFilter> FilterTracker::Materialize() const {
   if (!used && ns.empty() && src_ns.empty() && dst_ns.empty()) return {};
   FlowFilter l = left, r = right;
   if (!dst_ns.empty()) {

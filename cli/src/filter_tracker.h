@@ -11,11 +11,11 @@
 
 #include "flow/flow.pb.h"
 #include "flows/cli/filter_builder.h"
-#include "flows/datapath/result.h"
+#include "flows/common/result.h"
 
 namespace flows::cli {
 
-struct FilterBuilder::Tracker {
+struct FilterTracker {
   flow::FlowFilter left, right;
   bool used = false;  // a flag set a field (namespaces only count at Materialize)
   std::vector<std::string> ns, src_ns, dst_ns;
@@ -23,22 +23,24 @@ struct FilterBuilder::Tracker {
 
   // A one-sided flag: the same field in both filters.
   template <typename F>
-  void Both(F set) {
+  Status Both(F set) {
     set(left);
     set(right);
     used = true;
+    return OkStatus();
   }
   // A two-sided flag: source field in left, destination field in right.
   template <typename L, typename R>
-  void Split(L set_left, R set_right) {
+  Status Split(L set_left, R set_right) {
     set_left(left);
     set_right(right);
     used = true;
+    return OkStatus();
   }
 
   bool Changed(std::string_view flag) const;
-  std::optional<datapath::Error> Conflict() const;
-  std::optional<datapath::Error> NamespaceConflicts(const flow::FlowFilter& f) const;
+  std::optional<Error> Conflict() const;
+  std::optional<Error> NamespaceConflicts(const flow::FlowFilter& f) const;
   // The FlowFilters this list sends: none, one, or left and right.
   std::vector<flow::FlowFilter> Materialize() const;
 };

@@ -11,8 +11,6 @@
 namespace flows::cli {
 namespace {
 
-using datapath::Error;
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -34,25 +32,7 @@ std::optional<int> ParseSmallNumber(std::string_view s) {
 
 }  // namespace
 
-std::string Quote(std::string_view value) {
-  std::string out = "\"";
-  for (const char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (byte < 0x20 || byte == 0x7f) {
-      char hex[5];
-      std::snprintf(hex, sizeof(hex), "\\x%02x", byte);
-      out += hex;
-    } else {
-      out += c;
-    }
-  }
-  return out + '"';
-}
-
-datapath::Result<flow::TCPFlags> ParseTcpFlags(std::string_view value) {
+Result<flow::TCPFlags> ParseTcpFlags(std::string_view value) {
   flow::TCPFlags flags;
   std::size_t start = 0;
   while (start <= value.size()) {
@@ -84,7 +64,7 @@ datapath::Result<flow::TCPFlags> ParseTcpFlags(std::string_view value) {
   return flags;
 }
 
-datapath::Result<flow::EventTypeFilter> ParseEventType(std::string_view value) {
+Result<flow::EventTypeFilter> ParseEventType(std::string_view value) {
   const std::size_t colon = value.find(':');
   const std::string_view type_text = value.substr(0, colon);
   flow::EventTypeFilter filter;
@@ -114,7 +94,7 @@ datapath::Result<flow::EventTypeFilter> ParseEventType(std::string_view value) {
   return filter;
 }
 
-datapath::Result<flow::Verdict> ParseVerdict(std::string_view value) {
+Result<flow::Verdict> ParseVerdict(std::string_view value) {
   flow::Verdict v;
   if (!flow::Verdict_Parse(Upper(value), &v)) {
     return Error::Invalid(
@@ -124,14 +104,14 @@ datapath::Result<flow::Verdict> ParseVerdict(std::string_view value) {
   return v;
 }
 
-datapath::Result<flow::TrafficDirection> ParseTrafficDirection(std::string_view value) {
+Result<flow::TrafficDirection> ParseTrafficDirection(std::string_view value) {
   const std::string v = Lower(value);
   if (v == "ingress") return flow::INGRESS;
   if (v == "egress") return flow::EGRESS;
   return Error::Invalid(Quote(value) + " is not a traffic direction (ingress or egress)");
 }
 
-datapath::Result<flow::IPVersion> ParseIpVersion(std::string_view value) {
+Result<flow::IPVersion> ParseIpVersion(std::string_view value) {
   const std::string v = Lower(value);
   if (v == "4" || v == "v4" || v == "ipv4" || v == "ip4") return flow::IPv4;
   if (v == "6" || v == "v6" || v == "ipv6" || v == "ip6") return flow::IPv6;
@@ -139,7 +119,7 @@ datapath::Result<flow::IPVersion> ParseIpVersion(std::string_view value) {
   return Error::Invalid(Quote(value) + " is not an IP version (v4, v6 or none)");
 }
 
-datapath::Result<flow::HTTPHeader> ParseHttpHeader(std::string_view value) {
+Result<flow::HTTPHeader> ParseHttpHeader(std::string_view value) {
   const std::size_t colon = value.find(':');
   if (colon == std::string_view::npos || colon == 0) {
     return Error::Invalid(Quote(value) + " is not KEY:VALUE");

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <string_view>
 
+#include "flows/api/flow_fields.h"
 #include "flows/cli/flow_text.h"
 #include "text_util.h"
 
@@ -16,59 +17,6 @@ void AppendJoined(const Strings& items, std::string_view sep, std::string& out) 
     if (!first) out += sep;
     out += s;
     first = false;
-  }
-}
-
-std::string_view RcodeName(std::uint32_t rcode) {
-  static constexpr std::string_view kNames[] = {"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN",
-                                                "NOTIMP",  "REFUSED", "YXDOMAIN", "YXRRSET",
-                                                "NXRRSET", "NOTAUTH", "NOTZONE"};
-  return rcode < std::size(kNames) ? kNames[rcode] : std::string_view{};
-}
-
-std::string_view IcmpV4Name(std::uint32_t type) {
-  switch (type) {
-    case 0:
-      return "EchoReply";
-    case 3:
-      return "DestinationUnreachable";
-    case 5:
-      return "Redirect";
-    case 8:
-      return "EchoRequest";
-    case 11:
-      return "TimeExceeded";
-    case 12:
-      return "ParameterProblem";
-    default:
-      return {};
-  }
-}
-
-std::string_view IcmpV6Name(std::uint32_t type) {
-  switch (type) {
-    case 1:
-      return "DestinationUnreachable";
-    case 2:
-      return "PacketTooBig";
-    case 3:
-      return "TimeExceeded";
-    case 4:
-      return "ParameterProblem";
-    case 128:
-      return "EchoRequest";
-    case 129:
-      return "EchoReply";
-    case 133:
-      return "RouterSolicitation";
-    case 134:
-      return "RouterAdvertisement";
-    case 135:
-      return "NeighborSolicitation";
-    case 136:
-      return "NeighborAdvertisement";
-    default:
-      return {};
   }
 }
 
@@ -150,7 +98,7 @@ void AppendDns(const flow::Flow& f, const Palette& p, std::string& out) {
   out += "DNS Answer ";
   if (d.rcode() != 0) {
     std::string rcode = "RCode: ";
-    const std::string_view name = RcodeName(d.rcode());
+    const std::string_view name = api::DnsRcodeName(d.rcode());
     if (name.empty()) {
       AppendNumber(d.rcode(), rcode);
     } else {
@@ -208,10 +156,12 @@ void AppendSummary(const flow::Flow& f, const Palette& p, std::string& out) {
       out += "SCTP";
       return;
     case flow::Layer4::kICMPv4:
-      AppendIcmp("ICMPv4", IcmpV4Name(l4.icmpv4().type()), l4.icmpv4().type(), l4.icmpv4().code(), out);
+      AppendIcmp("ICMPv4", api::IcmpTypeName(false, l4.icmpv4().type()), l4.icmpv4().type(),
+                 l4.icmpv4().code(), out);
       return;
     case flow::Layer4::kICMPv6:
-      AppendIcmp("ICMPv6", IcmpV6Name(l4.icmpv6().type()), l4.icmpv6().type(), l4.icmpv6().code(), out);
+      AppendIcmp("ICMPv6", api::IcmpTypeName(true, l4.icmpv6().type()), l4.icmpv6().type(),
+                 l4.icmpv6().code(), out);
       return;
     default:
       if (f.has_ip()) out += f.ip().ipversion() == flow::IPv6 ? "IPv6" : "IPv4";

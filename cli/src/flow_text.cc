@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "flows/api/flow_fields.h"
 #include "flows/cli/event_types.h"
 #include "text_util.h"
 
@@ -9,18 +10,7 @@ namespace flows::cli {
 namespace {
 
 std::uint32_t PortOf(const flow::Flow& f, Side side) {
-  const bool src = side == Side::kSource;
-  const flow::Layer4& l4 = f.l4();
-  switch (l4.protocol_case()) {
-    case flow::Layer4::kTCP:
-      return src ? l4.tcp().source_port() : l4.tcp().destination_port();
-    case flow::Layer4::kUDP:
-      return src ? l4.udp().source_port() : l4.udp().destination_port();
-    case flow::Layer4::kSCTP:
-      return src ? l4.sctp().source_port() : l4.sctp().destination_port();
-    default:
-      return 0;
-  }
+  return api::L4Port(f.l4(), side == Side::kSource).value_or(0);
 }
 
 }  // namespace

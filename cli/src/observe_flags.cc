@@ -135,7 +135,7 @@ std::string ParseErrorLine(const CLI::ParseError& e) {
   return msg;
 }
 
-datapath::Result<ObserveOptions> ParseObserveArgs(const std::vector<std::string>& args) {
+Result<ObserveOptions> ParseObserveArgs(const std::vector<std::string>& args) {
   ObserveOptions o;
   CLI::App app("flows observe", "observe");
   AddObserveFlags(app, o);
@@ -143,7 +143,7 @@ datapath::Result<ObserveOptions> ParseObserveArgs(const std::vector<std::string>
   try {
     app.parse(reversed);
   } catch (const CLI::ParseError& e) {
-    return datapath::Error::Invalid(ParseErrorLine(e));
+    return Error::Invalid(ParseErrorLine(e));
   }
   return o;
 }

@@ -6,10 +6,8 @@
 
 namespace flows::cli {
 
-using datapath::Error;
-
-datapath::Result<observer::GetFlowsRequest> BuildGetFlowsRequest(const ObserveSelection& sel,
-                                                                 std::chrono::system_clock::time_point now) {
+Result<observer::GetFlowsRequest> BuildGetFlowsRequest(const ObserveSelection& sel,
+                                                       std::chrono::system_clock::time_point now) {
   const bool first = sel.first > 0, last = sel.last > 0;
   if (first && last) return Error::Invalid("--first and --last cannot be combined");
   if (first && sel.all) return Error::Invalid("--first and --all cannot be combined");

@@ -1,8 +1,6 @@
 #include "flows/cli/server.h"
 
-#include <fstream>
-#include <sstream>
-
+#include "flows/api/tls/credentials.h"
 #include "flows/cli/time_parse.h"
 #include "observer/observer.grpc.pb.h"
 #include "text_util.h"
@@ -10,21 +8,11 @@
 namespace flows::cli {
 namespace {
 
-using datapath::Error;
-
 std::chrono::milliseconds TimeoutOf(const ServerOptions& o) {
   const auto d = ParseGoDuration(o.timeout);
   // Validated by MakeChannel; the fallback only keeps this total.
   return d && d->count() > 0 ? std::chrono::duration_cast<std::chrono::milliseconds>(*d)
                              : std::chrono::milliseconds(5000);
-}
-
-datapath::Result<std::string> ReadFile(std::string_view flag, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::Invalid("--" + std::string(flag) + ": cannot read " + path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -34,7 +22,7 @@ std::string NormalizeAddress(std::string_view address) {
   return std::string(address);
 }
 
-datapath::Result<std::shared_ptr<grpc::Channel>> MakeChannel(const ServerOptions& o) {
+Result<std::shared_ptr<grpc::Channel>> MakeChannel(const ServerOptions& o) {
   if (o.address.empty()) return Error::Invalid("--server: empty address");
   const auto timeout = ParseGoDuration(o.timeout);
   if (!timeout || timeout->count() <= 0) {
@@ -51,28 +39,15 @@ datapath::Result<std::shared_ptr<grpc::Channel>> MakeChannel(const ServerOptions
     }
     return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
   }
-  if (o.tls_client_cert_file.empty() != o.tls_client_key_file.empty()) {
-    return Error::Invalid("--tls-client-cert-file and --tls-client-key-file go together");
-  }
-  grpc::SslCredentialsOptions ssl;
-  for (const std::string& path : o.tls_ca_cert_files) {
-    auto pem = ReadFile("tls-ca-cert-files", path);
-    if (!pem) return pem.error();
-    ssl.pem_root_certs += *pem;
-  }
-  if (!o.tls_client_cert_file.empty()) {
-    auto cert = ReadFile("tls-client-cert-file", o.tls_client_cert_file);
-    if (!cert) return cert.error();
-    auto key = ReadFile("tls-client-key-file", o.tls_client_key_file);
-    if (!key) return key.error();
-    ssl.pem_cert_chain = *cert;
-    ssl.pem_private_key = *key;
-  }
+  auto ssl =
+      api::MakeChannelCredentials({o.tls_ca_cert_files, o.tls_client_cert_file, o.tls_client_key_file},
+                                  {"--tls-ca-cert-files", "--tls-client-cert-file", "--tls-client-key-file"});
+  if (!ssl) return ssl.error();
   if (!o.tls_server_name.empty()) args.SetSslTargetNameOverride(o.tls_server_name);
-  return grpc::CreateCustomChannel(target, grpc::SslCredentials(ssl), args);
+  return grpc::CreateCustomChannel(target, *ssl, args);
 }
 
-datapath::Status WaitConnected(const std::shared_ptr<grpc::Channel>& channel, const ServerOptions& o) {
+Status WaitConnected(const std::shared_ptr<grpc::Channel>& channel, const ServerOptions& o) {
   const auto deadline = std::chrono::system_clock::now() + TimeoutOf(o);
   grpc_connectivity_state state = channel->GetState(/*try_to_connect=*/true);
   while (state != GRPC_CHANNEL_READY) {
@@ -84,7 +59,7 @@ datapath::Status WaitConnected(const std::shared_ptr<grpc::Channel>& channel, co
       ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
       observer::ServerStatusResponse res;
       const grpc::Status st = stub->ServerStatus(&ctx, observer::ServerStatusRequest(), &res);
-      if (st.ok()) return datapath::OkStatus();  // it came up meanwhile
+      if (st.ok()) return OkStatus();  // it came up meanwhile
       return Error::Invalid(UnreachableMessage(o.address, OneLine(st.error_message())));
     }
     if (!channel->WaitForStateChange(state, deadline)) {
@@ -92,7 +67,7 @@ datapath::Status WaitConnected(const std::shared_ptr<grpc::Channel>& channel, co
     }
     state = channel->GetState(true);
   }
-  return datapath::OkStatus();
+  return OkStatus();
 }
 
 std::string UnreachableMessage(std::string_view address, std::string_view detail) {

@@ -14,7 +14,9 @@ std::int64_t ReadNs(clockid_t id) {
 
 }  // namespace
 
-SystemClock::SystemClock() { Resync(); }
+SystemClock::SystemClock() {
+  Resync();
+}
 
 void SystemClock::Resync() {
   // Bracket the realtime read between two monotonic reads to halve the error.

@@ -9,17 +9,28 @@ namespace flows::datapath {
 
 std::string_view KernelCounters::Name(flows_counter c) {
   switch (c) {
-    case FLOWS_CNT_PACKETS: return "packets";
-    case FLOWS_CNT_RING_RESERVE_FAILED: return "ring_reserve_failed";
-    case FLOWS_CNT_FLOW_TABLE_FULL: return "flow_table_insert_failed";
-    case FLOWS_CNT_NON_IP: return "non_ip";
-    case FLOWS_CNT_OTHER_L4: return "other_l4";
-    case FLOWS_CNT_MALFORMED: return "malformed";
-    case FLOWS_CNT_IPV6_EXT_LIMIT: return "ipv6_ext_limit";
-    case FLOWS_CNT_LATER_FRAGMENTS: return "later_fragments";
-    case FLOWS_CNT_L7_TRUNCATED: return "l7_truncated";
-    case FLOWS_CNT_RECORDS: return "records";
-    case FLOWS_CNT_MAX: break;
+    case FLOWS_CNT_PACKETS:
+      return "packets";
+    case FLOWS_CNT_RING_RESERVE_FAILED:
+      return "ring_reserve_failed";
+    case FLOWS_CNT_FLOW_TABLE_FULL:
+      return "flow_table_insert_failed";
+    case FLOWS_CNT_NON_IP:
+      return "non_ip";
+    case FLOWS_CNT_OTHER_L4:
+      return "other_l4";
+    case FLOWS_CNT_MALFORMED:
+      return "malformed";
+    case FLOWS_CNT_IPV6_EXT_LIMIT:
+      return "ipv6_ext_limit";
+    case FLOWS_CNT_LATER_FRAGMENTS:
+      return "later_fragments";
+    case FLOWS_CNT_L7_TRUNCATED:
+      return "l7_truncated";
+    case FLOWS_CNT_RECORDS:
+      return "records";
+    case FLOWS_CNT_MAX:
+      break;
   }
   return "unknown";
 }

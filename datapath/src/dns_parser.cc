@@ -106,8 +106,8 @@ std::string AddressText(int family, const std::uint8_t* bytes) {
 
 // Fills answer->data from the RDATA at msg[at, at + len), which is known to
 // be within msg. Returns an empty view on success, else what is wrong.
-std::string_view DecodeRdata(std::span<const std::uint8_t> msg, std::size_t at,
-                             std::size_t len, std::uint16_t rclass, DnsAnswer* answer) {
+std::string_view DecodeRdata(std::span<const std::uint8_t> msg, std::size_t at, std::size_t len,
+                             std::uint16_t rclass, DnsAnswer* answer) {
   switch (answer->type) {
     case kTypeA:
     case kTypeAaaa: {
@@ -133,7 +133,9 @@ std::string_view DecodeRdata(std::span<const std::uint8_t> msg, std::size_t at,
   }
 }
 
-Error Invalid(std::string_view what) { return Error::Invalid("dns: " + std::string(what)); }
+Error Invalid(std::string_view what) {
+  return Error::Invalid("dns: " + std::string(what));
+}
 
 }  // namespace
 
@@ -210,29 +212,47 @@ Result<DnsMessage> ParseDnsOverTcp(std::span<const std::uint8_t> segment) {
 
 std::string DnsTypeName(std::uint16_t type) {
   switch (type) {
-    case 1: return "A";
-    case 2: return "NS";
-    case 5: return "CNAME";
-    case 6: return "SOA";
-    case 12: return "PTR";
-    case 15: return "MX";
-    case 16: return "TXT";
-    case 28: return "AAAA";
-    case 33: return "SRV";
-    case 255: return "ANY";
-    default: return "TYPE" + std::to_string(type);
+    case 1:
+      return "A";
+    case 2:
+      return "NS";
+    case 5:
+      return "CNAME";
+    case 6:
+      return "SOA";
+    case 12:
+      return "PTR";
+    case 15:
+      return "MX";
+    case 16:
+      return "TXT";
+    case 28:
+      return "AAAA";
+    case 33:
+      return "SRV";
+    case 255:
+      return "ANY";
+    default:
+      return "TYPE" + std::to_string(type);
   }
 }
 
 std::string DnsRcodeName(std::uint8_t rcode) {
   switch (rcode) {
-    case 0: return "NOERROR";
-    case 1: return "FORMERR";
-    case 2: return "SERVFAIL";
-    case 3: return "NXDOMAIN";
-    case 4: return "NOTIMP";
-    case 5: return "REFUSED";
-    default: return "RCODE" + std::to_string(rcode);
+    case 0:
+      return "NOERROR";
+    case 1:
+      return "FORMERR";
+    case 2:
+      return "SERVFAIL";
+    case 3:
+      return "NXDOMAIN";
+    case 4:
+      return "NOTIMP";
+    case 5:
+      return "REFUSED";
+    default:
+      return "RCODE" + std::to_string(rcode);
   }
 }
 

@@ -33,8 +33,8 @@ Result<std::vector<Flow>> FlowSweeper::Sweep() {
   const std::uint64_t now = clock_.KernelNowNs();
   std::vector<Flow> ended;
   for (const auto& [key, st] : *entries) {
-    const bool closed = key.l4_proto == IPPROTO_TCP &&
-                        (st.tcp_flags_seen & (FLOWS_TCP_FIN | FLOWS_TCP_RST)) != 0;
+    const bool closed =
+        key.l4_proto == IPPROTO_TCP && (st.tcp_flags_seen & (FLOWS_TCP_FIN | FLOWS_TCP_RST)) != 0;
     const auto timeout = closed ? policy_.closed_timeout : policy_.idle_timeout;
     if (now < st.last_seen_ns || now - st.last_seen_ns < static_cast<std::uint64_t>(timeout.count()))
       continue;

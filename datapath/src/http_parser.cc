@@ -9,7 +9,9 @@ namespace {
 
 constexpr std::size_t kMaxMethod = 16;
 
-bool IsVisible(char c) { return c > 0x20 && c < 0x7f; }
+bool IsVisible(char c) {
+  return c > 0x20 && c < 0x7f;
+}
 
 bool AllVisible(std::string_view s) {
   for (char c : s) {
@@ -18,9 +20,13 @@ bool AllVisible(std::string_view s) {
   return true;
 }
 
-bool IsVersion(std::string_view v) { return v == "HTTP/1.0" || v == "HTTP/1.1"; }
+bool IsVersion(std::string_view v) {
+  return v == "HTTP/1.0" || v == "HTTP/1.1";
+}
 
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+char Lower(char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
 
 bool EqualsNoCase(std::string_view a, std::string_view lower) {
   if (a.size() != lower.size()) return false;
@@ -80,8 +86,7 @@ std::string_view ParseStatusLine(std::string_view line, HttpMessage* out) {
   }
   out->response = true;
   out->version = version;
-  out->status = static_cast<std::uint16_t>((code[0] - '0') * 100 + (code[1] - '0') * 10 +
-                                           (code[2] - '0'));
+  out->status = static_cast<std::uint16_t>((code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0'));
   return {};
 }
 

@@ -11,9 +11,8 @@ namespace flows::datapath {
 namespace {
 
 bool MatchesAny(const std::string& name, const std::vector<std::string>& patterns) {
-  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) {
-    return fnmatch(p.c_str(), name.c_str(), 0) == 0;
-  });
+  return std::any_of(patterns.begin(), patterns.end(),
+                     [&](const std::string& p) { return fnmatch(p.c_str(), name.c_str(), 0) == 0; });
 }
 
 }  // namespace
@@ -28,11 +27,9 @@ std::vector<AttachPoint> PlanFor(const LinkInfo& link, const AttachPolicy& polic
                                  std::optional<std::uint32_t> default_route_ifindex) {
   if (link.name == "lo" || link.kind == "bridge") return {};
   if (IsNodeNic(link, policy, default_route_ifindex)) {
-    return {policy.node_nic_xdp ? AttachPoint::kXdpIngress : AttachPoint::kTcIngress,
-            AttachPoint::kTcEgress};
+    return {policy.node_nic_xdp ? AttachPoint::kXdpIngress : AttachPoint::kTcIngress, AttachPoint::kTcEgress};
   }
-  if (MatchesAny(link.name, policy.pod_patterns))
-    return {AttachPoint::kTcIngress, AttachPoint::kTcEgress};
+  if (MatchesAny(link.name, policy.pod_patterns)) return {AttachPoint::kTcIngress, AttachPoint::kTcEgress};
   return {};
 }
 
@@ -52,7 +49,8 @@ void InterfaceManager::Apply(const LinkInfo& link) {
 
 Status InterfaceManager::AttachPod(const LinkInfo& link) {
   if (link.name == "lo" || link.kind == "bridge")
-    return Error::Invalid("interface " + link.name + " is not a pod's veth (" + (link.kind.empty() ? "lo" : link.kind) + ")");
+    return Error::Invalid("interface " + link.name + " is not a pod's veth (" +
+                          (link.kind.empty() ? "lo" : link.kind) + ")");
   auto it = state_.find(link.ifindex);
   if (it != state_.end() && it->second.link.name != link.name) Forget(link.ifindex);
   InterfaceState& st = Attach(link, {AttachPoint::kTcIngress, AttachPoint::kTcEgress}, false);
@@ -77,8 +75,10 @@ InterfaceState& InterfaceManager::Attach(const LinkInfo& link, const std::vector
       if (std::find(st.attached.begin(), st.attached.end(), p) != st.attached.end()) continue;
       s = hooks_.Attach(link, p);
     }
-    if (s) st.attached.push_back(p);
-    else st.errors.push_back(s.error().message);
+    if (s)
+      st.attached.push_back(p);
+    else
+      st.errors.push_back(s.error().message);
   }
   return st;
 }
@@ -100,8 +100,7 @@ Status InterfaceManager::Resync() {
   if (!links) return links.error();
   std::vector<std::uint32_t> gone;
   for (const auto& [ifindex, st] : state_) {
-    if (std::none_of(links->begin(), links->end(),
-                     [&](const LinkInfo& l) { return l.ifindex == ifindex; }))
+    if (std::none_of(links->begin(), links->end(), [&](const LinkInfo& l) { return l.ifindex == ifindex; }))
       gone.push_back(ifindex);
   }
   for (auto ifindex : gone) Forget(ifindex);
@@ -118,8 +117,10 @@ Status InterfaceManager::PollEvents(std::chrono::milliseconds timeout) {
 
 void InterfaceManager::ApplyEvents(const std::vector<LinkEvent>& events) {
   for (const auto& ev : events) {
-    if (ev.type == LinkEvent::Type::kRemoved) Forget(ev.link.ifindex);
-    else Apply(ev.link);
+    if (ev.type == LinkEvent::Type::kRemoved)
+      Forget(ev.link.ifindex);
+    else
+      Apply(ev.link);
   }
 }
 

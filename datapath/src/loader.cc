@@ -60,7 +60,8 @@ Status PrepareMap(bpf_map* map, const std::string& pin_root, std::uint32_t max_e
 
 std::string LoadHint(int err) {
   if (err == -EPERM || err == -EACCES)
-    return " (needs root or CAP_BPF + CAP_NET_ADMIN; for -EACCES run with LIBBPF_LOG=1 to see the verifier log)";
+    return " (needs root or CAP_BPF + CAP_NET_ADMIN; for -EACCES run with LIBBPF_LOG=1 to see the verifier "
+           "log)";
   if (err == -EINVAL)
     return " (a pinned map with a different size or layout may exist: remove it or use another pin root)";
   return "";
@@ -81,7 +82,9 @@ Status EnsureBpffsDir(const std::string& path) {
     // there would vanish with this process: refuse and say why instead.
     return Error::Invalid("no BPF filesystem at " + root +
                           " in this mount namespace, so pinned maps and links would not outlive the process. "
-                          "Mount it (mount -t bpf bpf " + root + "), run without `ip netns exec` "
+                          "Mount it (mount -t bpf bpf " +
+                          root +
+                          "), run without `ip netns exec` "
                           "(nsenter --net keeps the host's mounts), or disable pinning");
   }
   std::error_code ec;
@@ -104,7 +107,8 @@ Result<std::unique_ptr<Datapath>> Datapath::Load(const DatapathOptions& options)
   *const_cast<flows_config*>(&skels->tc->rodata->flows_cfg) = cfg;
   auto& tm = skels->tc->maps;
   for (auto [map, size] : {std::pair{tm.flows_ring, options.ring_bytes},
-                           {tm.flows_table, options.flow_table_entries}, {tm.flows_counters, 0u}}) {
+                           {tm.flows_table, options.flow_table_entries},
+                           {tm.flows_counters, 0u}}) {
     if (auto st = PrepareMap(map, options.pin_root, size); !st) return st.error();
   }
   if (int err = tc_flow__load(skels->tc.get()))
@@ -131,11 +135,23 @@ Datapath::Datapath(DatapathOptions options, std::unique_ptr<Skeletons> skels)
     : options_(std::move(options)), skels_(std::move(skels)) {}
 Datapath::~Datapath() = default;
 
-int Datapath::tc_ingress_fd() const { return bpf_program__fd(skels_->tc->progs.flows_tc_ingress); }
-int Datapath::tc_egress_fd() const { return bpf_program__fd(skels_->tc->progs.flows_tc_egress); }
-int Datapath::xdp_ingress_fd() const { return bpf_program__fd(skels_->xdp->progs.flows_xdp_ingress); }
-int Datapath::ring_fd() const { return bpf_map__fd(skels_->tc->maps.flows_ring); }
-int Datapath::flow_table_fd() const { return bpf_map__fd(skels_->tc->maps.flows_table); }
-int Datapath::counters_fd() const { return bpf_map__fd(skels_->tc->maps.flows_counters); }
+int Datapath::tc_ingress_fd() const {
+  return bpf_program__fd(skels_->tc->progs.flows_tc_ingress);
+}
+int Datapath::tc_egress_fd() const {
+  return bpf_program__fd(skels_->tc->progs.flows_tc_egress);
+}
+int Datapath::xdp_ingress_fd() const {
+  return bpf_program__fd(skels_->xdp->progs.flows_xdp_ingress);
+}
+int Datapath::ring_fd() const {
+  return bpf_map__fd(skels_->tc->maps.flows_ring);
+}
+int Datapath::flow_table_fd() const {
+  return bpf_map__fd(skels_->tc->maps.flows_table);
+}
+int Datapath::counters_fd() const {
+  return bpf_map__fd(skels_->tc->maps.flows_counters);
+}
 
 }  // namespace flows::datapath

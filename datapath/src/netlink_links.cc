@@ -44,8 +44,8 @@ int OnEventMessage(nl_msg* msg, void* arg) {
   auto* events = static_cast<std::vector<LinkEvent>*>(arg);
   const int type = nlmsg_hdr(msg)->nlmsg_type;
   if (type != RTM_NEWLINK && type != RTM_DELLINK) return NL_OK;
-  EventBatch batch{events, type == RTM_NEWLINK ? LinkEvent::Type::kAddedOrChanged
-                                               : LinkEvent::Type::kRemoved};
+  EventBatch batch{events,
+                   type == RTM_NEWLINK ? LinkEvent::Type::kAddedOrChanged : LinkEvent::Type::kRemoved};
   nl_msg_parse(
       msg,
       [](nl_object* obj, void* a) {
@@ -106,8 +106,7 @@ Result<std::optional<std::uint32_t>> NetlinkLinkSource::DefaultRouteIfindex() {
     for (nl_object* o = nl_cache_get_first(cache.get()); o; o = nl_cache_get_next(o)) {
       auto* route = reinterpret_cast<rtnl_route*>(o);
       nl_addr* dst = rtnl_route_get_dst(route);
-      if (rtnl_route_get_table(route) != RT_TABLE_MAIN || (dst && nl_addr_get_prefixlen(dst) != 0))
-        continue;
+      if (rtnl_route_get_table(route) != RT_TABLE_MAIN || (dst && nl_addr_get_prefixlen(dst) != 0)) continue;
       if (rtnl_route_get_nnexthops(route) < 1) continue;
       const int ifindex = rtnl_route_nh_get_ifindex(rtnl_route_nexthop_n(route, 0));
       if (ifindex > 0) return std::optional<std::uint32_t>(static_cast<std::uint32_t>(ifindex));

@@ -47,12 +47,16 @@ void ParseL7(Flow& f, std::uint8_t kind, std::span<const std::uint8_t> payload) 
   if (payload.empty()) return;
   if (kind == FLOWS_L7_HTTP) {
     auto http = ParseHttp(payload);
-    if (http) f.http = std::move(*http);
-    else f.l7_error = http.error().message;
+    if (http)
+      f.http = std::move(*http);
+    else
+      f.l7_error = http.error().message;
   } else if (kind == FLOWS_L7_DNS) {
     auto dns = f.l4_proto == IPPROTO_TCP ? ParseDnsOverTcp(payload) : ParseDns(payload);
-    if (dns) f.dns = std::move(*dns);
-    else f.l7_error = dns.error().message;
+    if (dns)
+      f.dns = std::move(*dns);
+    else
+      f.l7_error = dns.error().message;
   }
 }
 
@@ -69,11 +73,9 @@ Result<Flow> RecordDecoder::Decode(std::span<const std::uint8_t> bytes) const {
     return Error::Invalid("record: version " + std::to_string(rec.version) + ", expected " +
                           std::to_string(FLOWS_RECORD_VERSION));
   }
-  if (rec.l7_len > FLOWS_L7_WINDOW || rec.size != sizeof(rec) + rec.l7_len ||
-      bytes.size() < rec.size) {
-    return Error::Invalid("record: inconsistent sizes (size " + std::to_string(rec.size) +
-                          ", l7_len " + std::to_string(rec.l7_len) + ", have " +
-                          std::to_string(bytes.size()) + ")");
+  if (rec.l7_len > FLOWS_L7_WINDOW || rec.size != sizeof(rec) + rec.l7_len || bytes.size() < rec.size) {
+    return Error::Invalid("record: inconsistent sizes (size " + std::to_string(rec.size) + ", l7_len " +
+                          std::to_string(rec.l7_len) + ", have " + std::to_string(bytes.size()) + ")");
   }
   if (rec.key.ip_version != 4 && rec.key.ip_version != 6) {
     return Error::Invalid("record: ip_version " + std::to_string(rec.key.ip_version));

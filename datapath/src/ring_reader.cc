@@ -15,14 +15,14 @@ Result<std::unique_ptr<RingReader>> RingReader::Create(int ring_fd, const Record
   if (!r->ring_) return Error::System("open flow ring", errno);
   // Our own epoll set: the ring's (for forced wakeups) and an eventfd, so
   // Stop() need not wait out a long drain interval.
-  r->epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
-  r->stop_fd_ = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-  if (r->epoll_fd_ < 0 || r->stop_fd_ < 0) return Error::System("create reader epoll", errno);
-  for (int fd : {ring_buffer__epoll_fd(r->ring_), r->stop_fd_}) {
+  r->epoll_fd_.reset(epoll_create1(EPOLL_CLOEXEC));
+  r->stop_fd_.reset(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+  if (!r->epoll_fd_ || !r->stop_fd_) return Error::System("create reader epoll", errno);
+  for (int fd : {ring_buffer__epoll_fd(r->ring_), r->stop_fd_.get()}) {
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.fd = fd;
-    if (epoll_ctl(r->epoll_fd_, EPOLL_CTL_ADD, fd, &ev) != 0) return Error::System("epoll_ctl", errno);
+    if (epoll_ctl(r->epoll_fd_.get(), EPOLL_CTL_ADD, fd, &ev) != 0) return Error::System("epoll_ctl", errno);
   }
   return r;
 }
@@ -35,8 +35,6 @@ RingReader::RingReader(const RecordDecoder& decoder, FlowSink& sink, RingReaderO
 RingReader::~RingReader() {
   Stop();
   ring_buffer__free(ring_);
-  if (epoll_fd_ >= 0) close(epoll_fd_);
-  if (stop_fd_ >= 0) close(stop_fd_);
 }
 
 int RingReader::OnRecord(void* ctx, void* data, std::size_t size) {
@@ -76,7 +74,7 @@ void RingReader::Start() {
 void RingReader::Stop() {
   if (!running_.exchange(false)) return;
   const std::uint64_t one = 1;
-  (void)!write(stop_fd_, &one, sizeof(one));
+  (void)!write(stop_fd_.get(), &one, sizeof(one));
   if (thread_.joinable()) thread_.join();
   (void)DrainOnce();  // nothing queued is left behind
 }
@@ -87,16 +85,17 @@ void RingReader::Run() {
   while (running_.load(std::memory_order_relaxed)) {
     // Returns early only on a forced wakeup (ring filling up) or Stop();
     // otherwise after timeout_ms. Either way we then drain everything queued.
-    const int n = epoll_wait(epoll_fd_, events, 2, timeout_ms);
+    polls_.fetch_add(1, std::memory_order_relaxed);
+    const int n = epoll_wait(epoll_fd_.get(), events, 2, timeout_ms);
     for (int i = 0; i < n; ++i)
-      if (events[i].data.fd != stop_fd_) wakeups_.fetch_add(1, std::memory_order_relaxed);
+      if (events[i].data.fd != stop_fd_.get()) wakeups_.fetch_add(1, std::memory_order_relaxed);
     (void)DrainOnce();
   }
 }
 
 RingReaderStats RingReader::stats() const {
-  return {records_.load(), bytes_.load(), decode_errors_.load(), l7_errors_.load(), batches_.load(),
-          wakeups_.load()};
+  return {records_.load(), bytes_.load(),   decode_errors_.load(), l7_errors_.load(),
+          batches_.load(), wakeups_.load(), polls_.load()};
 }
 
 }  // namespace flows::datapath

@@ -18,9 +18,8 @@ std::string Rfc3339(std::chrono::system_clock::time_point t) {
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<long long>(ns % 1'000'000'000));
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(ns % 1'000'000'000));
   return buf;
 }
 
@@ -37,12 +36,18 @@ bool HasPorts(std::uint8_t proto) {
 
 std::string ProtocolName(std::uint8_t p) {
   switch (p) {
-    case IPPROTO_TCP: return "TCP";
-    case IPPROTO_UDP: return "UDP";
-    case IPPROTO_ICMP: return "ICMPv4";
-    case IPPROTO_ICMPV6: return "ICMPv6";
-    case IPPROTO_SCTP: return "SCTP";
-    default: return "proto-" + std::to_string(p);
+    case IPPROTO_TCP:
+      return "TCP";
+    case IPPROTO_UDP:
+      return "UDP";
+    case IPPROTO_ICMP:
+      return "ICMPv4";
+    case IPPROTO_ICMPV6:
+      return "ICMPv6";
+    case IPPROTO_SCTP:
+      return "SCTP";
+    default:
+      return "proto-" + std::to_string(p);
   }
 }
 
@@ -94,17 +99,19 @@ nlohmann::json ToJson(const Flow& f, const std::string& ifname) {
     j["icmp_code"] = f.icmp_code;
   }
   if (f.http) {
-    j["http"] = {{"response", f.http->response}, {"method", f.http->method},
-                 {"url", f.http->url},           {"host", f.http->host},
-                 {"version", f.http->version},   {"status", f.http->status}};
+    j["http"] = {{"response", f.http->response}, {"method", f.http->method},   {"url", f.http->url},
+                 {"host", f.http->host},         {"version", f.http->version}, {"status", f.http->status}};
   }
   if (f.dns) {
     nlohmann::json answers = nlohmann::json::array();
     for (const auto& a : f.dns->answers)
       answers.push_back({{"name", a.name}, {"type", DnsTypeName(a.type)}, {"ttl", a.ttl}, {"data", a.data}});
-    j["dns"] = {{"id", f.dns->id},         {"response", f.dns->response},
-                {"rcode", DnsRcodeName(f.dns->rcode)}, {"query", f.dns->query},
-                {"qtype", DnsTypeName(f.dns->qtype)},  {"answers", answers},
+    j["dns"] = {{"id", f.dns->id},
+                {"response", f.dns->response},
+                {"rcode", DnsRcodeName(f.dns->rcode)},
+                {"query", f.dns->query},
+                {"qtype", DnsTypeName(f.dns->qtype)},
+                {"answers", answers},
                 {"truncated", f.dns->truncated}};
   }
   if (!f.l7_error.empty()) j["l7_error"] = f.l7_error;
@@ -115,8 +122,8 @@ std::string ToCompact(const Flow& f, const std::string& ifname) {
   const bool ports = HasPorts(f.l4_proto);
   std::string line = Rfc3339(f.time) + " " + ifname + " " +
                      (f.direction == Direction::kEgress ? "egress " : "ingress ") +
-                     Endpoint(f.src, f.src_port, ports) + " -> " + Endpoint(f.dst, f.dst_port, ports) +
-                     " " + ProtocolName(f.l4_proto);
+                     Endpoint(f.src, f.src_port, ports) + " -> " + Endpoint(f.dst, f.dst_port, ports) + " " +
+                     ProtocolName(f.l4_proto);
   if (f.tcp_flags) line += " " + TcpFlagsString(f.tcp_flags);
   if (f.http && f.http->response) {
     line += " " + f.http->version + " " + std::to_string(f.http->status);

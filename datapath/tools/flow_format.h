@@ -3,9 +3,8 @@
 // datapath's own tool and tests.
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "flows/datapath/counters.h"
 #include "flows/datapath/flow.h"
@@ -13,8 +12,8 @@
 
 namespace flows::datapath {
 
-std::string ProtocolName(std::uint8_t l4_proto);   // "TCP", "UDP", "ICMPv4", ..., "proto-47"
-std::string TcpFlagsString(std::uint8_t flags);     // "SYN|ACK"
+std::string ProtocolName(std::uint8_t l4_proto);  // "TCP", "UDP", "ICMPv4", ..., "proto-47"
+std::string TcpFlagsString(std::uint8_t flags);   // "SYN|ACK"
 
 nlohmann::json ToJson(const Flow& flow, const std::string& ifname);
 std::string ToCompact(const Flow& flow, const std::string& ifname);

@@ -22,7 +22,9 @@ namespace fd = flows::datapath;
 namespace {
 
 std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop = true; }
+void OnSignal(int) {
+  g_stop = true;
+}
 
 std::string IfName(std::uint32_t ifindex) {
   char buf[IF_NAMESIZE] = {};
@@ -36,8 +38,10 @@ class Printer final : public fd::FlowSink {
     std::lock_guard lock(mu_);
     for (const auto& f : flows) {
       const std::string name = IfName(f.ifindex);
-      if (json_) std::fputs((fd::ToJson(f, name).dump() + "\n").c_str(), stdout);
-      else std::fputs((fd::ToCompact(f, name) + "\n").c_str(), stdout);
+      if (json_)
+        std::fputs((fd::ToJson(f, name).dump() + "\n").c_str(), stdout);
+      else
+        std::fputs((fd::ToCompact(f, name) + "\n").c_str(), stdout);
     }
     std::fflush(stdout);
   }

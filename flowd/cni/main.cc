@@ -10,8 +10,9 @@
 #include <ctime>
 #include <string>
 
-#include "flows/flowd/cni_config.h"
-#include "flows/flowd/cni_plugin.h"
+#include "flows/common/unique_fd.h"
+#include "flows/flowd/cni/cni_config.h"
+#include "flows/flowd/cni/cni_plugin.h"
 
 namespace {
 
@@ -59,12 +60,12 @@ int main() {
   for (const std::string& line : outcome.log) log += line + "\n";
   WriteAll(STDERR_FILENO, log);  // the runtime keeps the plugin's stderr in its own log
   if (!outcome.log_file.empty() && !log.empty()) {
-    const int fd = ::open(outcome.log_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (fd >= 0) {
+    const flows::UniqueFd fd(
+        ::open(outcome.log_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
+    if (fd) {
       std::string stamped;
       for (const std::string& line : outcome.log) stamped += Timestamp() + " " + line + "\n";
-      WriteAll(fd, stamped);
-      ::close(fd);
+      WriteAll(fd.get(), stamped);
     }
   }
   WriteAll(STDOUT_FILENO, outcome.stdout_text);

@@ -5,9 +5,9 @@
 
 #include <thread>
 
-#include "flows/flowd/daemon.h"
-#include "flows/flowd/daemon_options.h"
-#include "flows/flowd/ingest_pipeline.h"
+#include "flows/flowd/daemon/daemon.h"
+#include "flows/flowd/daemon/daemon_options.h"
+#include "flows/flowd/daemon/ingest_pipeline.h"
 
 int main(int argc, char** argv) {
   auto parsed = flows::flowd::ParseDaemonOptions(argc, argv);

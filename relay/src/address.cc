@@ -28,10 +28,8 @@ bool HostOk(const std::string& h) {
 
 }  // namespace
 
-datapath::Result<HostPort> ParseHostPort(const std::string& text, unsigned default_port) {
-  auto bad = [&](const std::string& why) {
-    return datapath::Error::Invalid("address \"" + text + "\": " + why);
-  };
+Result<HostPort> ParseHostPort(const std::string& text, unsigned default_port) {
+  auto bad = [&](const std::string& why) { return Error::Invalid("address \"" + text + "\": " + why); };
   HostPort hp;
   std::string port;
   if (!text.empty() && text.front() == '[') {
@@ -67,15 +65,15 @@ std::string JoinHostPort(const std::string& host, unsigned port) {
   return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
 }
 
-datapath::Result<std::string> ListenAddress(const std::string& v) {
+Result<std::string> ListenAddress(const std::string& v) {
   if (v.rfind("unix:", 0) == 0) {
-    if (v.size() <= 5) return datapath::Error::Invalid("listen address \"" + v + "\": empty socket path");
+    if (v.size() <= 5) return Error::Invalid("listen address \"" + v + "\": empty socket path");
     return v;
   }
   if (!v.empty() && v.front() == ':') {
     unsigned port = 0;
     if (!ParsePort(v.substr(1), &port) && v != ":0")
-      return datapath::Error::Invalid("listen address \"" + v + "\": bad port");
+      return Error::Invalid("listen address \"" + v + "\": bad port");
     return "[::]" + v;
   }
   auto hp = ParseHostPort(v);

@@ -2,35 +2,23 @@
 
 namespace flows::relay {
 
-datapath::Result<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(const ServeTls& tls) {
-  flowd::ServerTls files{tls.cert, tls.key, {}};
+Result<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(const ServeTls& tls) {
+  api::ServerTls files{tls.cert, tls.key, {}};
   if (!tls.client_ca.empty()) files.client_ca_files.push_back(tls.client_ca);
-  return flowd::MakeServerCredentials(files, {"--tls-cert", "--tls-key", "--tls-client-ca"});
+  return api::MakeServerCredentials(files, {"--tls-cert", "--tls-key", "--tls-client-ca"});
 }
 
-datapath::Result<ChannelFactory> MakeChannelFactory(const DialOptions& options) {
+Result<ChannelFactory> MakeChannelFactory(const DialOptions& options) {
   std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
   const DialTls& tls = options.tls;
   if (tls.enabled()) {
-    if (tls.cert.empty() != tls.key.empty())
-      return datapath::Error::Invalid("--peer-tls-cert and --peer-tls-key go together");
-    grpc::SslCredentialsOptions opts;
-    if (!tls.ca.empty()) {
-      auto ca = ReadPem("--peer-tls-ca", tls.ca);
-      if (!ca) return ca.error();
-      opts.pem_root_certs = *ca;
-    }
-    if (!tls.cert.empty()) {
-      auto cert = ReadPem("--peer-tls-cert", tls.cert);
-      if (!cert) return cert.error();
-      auto key = ReadPem("--peer-tls-key", tls.key);
-      if (!key) return key.error();
-      opts.pem_cert_chain = *cert;
-      opts.pem_private_key = *key;
-    }
-    creds = grpc::SslCredentials(opts);
+    api::ClientTls files{{}, tls.cert, tls.key};
+    if (!tls.ca.empty()) files.ca_files.push_back(tls.ca);
+    auto ssl = api::MakeChannelCredentials(files, {"--peer-tls-ca", "--peer-tls-cert", "--peer-tls-key"});
+    if (!ssl) return ssl.error();
+    creds = *ssl;
   } else if (!tls.server_name.empty()) {
-    return datapath::Error::Invalid("--peer-tls-server-name needs --peer-tls-ca");
+    return Error::Invalid("--peer-tls-server-name needs --peer-tls-ca");
   }
   const bool use_tls = tls.enabled();
   return ChannelFactory([creds, use_tls, options](const PeerSpec& peer) {

@@ -61,6 +61,7 @@ bool FlowMerger::Admit(std::unique_lock<std::mutex>& lock, std::size_t source, F
   while (!stopped_ && buffer_.size() >= options_.capacity) {
     if (options_.drop_when_full && item.ordered && !overflowing_) {
       const auto until = std::chrono::steady_clock::now() + options_.full_wait;
+      ++full_waits_;
       if (writable_.wait_until(lock, until, [&] { return stopped_ || buffer_.size() < options_.capacity; }))
         continue;
       overflowing_ = true;
@@ -75,6 +76,7 @@ bool FlowMerger::Admit(std::unique_lock<std::mutex>& lock, std::size_t source, F
       return true;
     }
     if (!item.ordered) break;  // a notice may overshoot the bound by a little
+    ++full_waits_;
     writable_.wait(lock);
   }
   if (stopped_) return false;
@@ -175,6 +177,11 @@ void FlowMerger::Stop() {
 MergeStats FlowMerger::stats() const {
   std::lock_guard lock(mu_);
   return buffer_.stats();
+}
+
+std::uint64_t FlowMerger::full_waits() const {
+  std::lock_guard lock(mu_);
+  return full_waits_;
 }
 
 }  // namespace flows::relay

@@ -1,7 +1,7 @@
 #include <google/protobuf/util/field_mask_util.h>
 #include <google/protobuf/util/time_util.h>
 
-#include "flows/flowd/flow_filter_set.h"
+#include "flows/api/filter/flow_filter_set.h"
 #include "flows/relay/relay_service.h"
 
 namespace flows::relay {
@@ -28,7 +28,7 @@ grpc::Status CheckGetFlowsRequest(const observer::GetFlowsRequest& req) {
       return {grpc::StatusCode::INVALID_ARGUMENT, "field_mask: unknown flow field \"" + path + "\""};
   // Compiled here only to refuse a bad request before fanning out; each
   // node compiles and applies the filters itself.
-  auto filters = flowd::FlowFilterSet::Compile(req.whitelist(), req.blacklist());
+  auto filters = api::FlowFilterSet::Compile(req.whitelist(), req.blacklist());
   if (!filters) return {grpc::StatusCode::INVALID_ARGUMENT, filters.error().message};
   return grpc::Status::OK;
 }

@@ -18,7 +18,7 @@ namespace {
 // 2026-11-22T08:00:00Z: relative --since/--until count back from here.
 const auto kNow = std::chrono::system_clock::time_point(std::chrono::seconds(1795334400));
 
-datapath::Result<observer::GetFlowsRequest> Translate(const std::vector<std::string>& args) {
+Result<observer::GetFlowsRequest> Translate(const std::vector<std::string>& args) {
   auto parsed = ParseObserveArgs(args);
   if (!parsed) return parsed.error();
   return BuildGetFlowsRequest(parsed->selection, kNow);

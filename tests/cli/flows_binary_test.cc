@@ -17,7 +17,7 @@
 #include <sstream>
 #include <thread>
 
-#include "flows/flowd/observer_service.h"
+#include "flows/flowd/observer/observer_service.h"
 #include "sample_flows.h"
 #include "temp_dir.h"
 #include "test_pki.h"
@@ -311,7 +311,8 @@ TEST_F(FlowsBinaryTest, MutualTls) {
 
   const ProcessResult no_file = status("no-such-ca", "client");
   EXPECT_EQ(no_file.exit_code, 2);
-  EXPECT_EQ(no_file.err.rfind("flows: --tls-ca-cert-files: cannot read ", 0), 0u) << no_file.err;
+  EXPECT_EQ(no_file.err.rfind("flows: --tls-ca-cert-files " + pki.File("no-such-ca.crt") + ": ", 0), 0u)
+      << no_file.err;
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
 }
 

@@ -1,5 +1,5 @@
 // Fixed GetFlowsResponses shaped like what flowd sends (see
-// flowd/api/src/flow_converter.cc): the demo's DNS lookup and HTTP call
+// flowd/observer/src/flow_converter.cc): the demo's DNS lookup and HTTP call
 // between demo-app pods, TCP events, a reply-less UDP flow over IPv6, an
 // ICMP ping to a DNS-named address, a drop from a Hubble server, a lost
 // event and a relay's node status.

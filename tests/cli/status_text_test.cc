@@ -1,6 +1,6 @@
 // `flows status`, `flows list nodes`, `flows list namespaces` text from fixed
 // server answers, including flowd's loss counters (ServerStatus field
-// 200000) whether or not our generated code knows that field.
+// 200000).
 #include "flows/cli/status_text.h"
 
 #include <google/protobuf/text_format.h>
@@ -30,8 +30,8 @@ std::string LossBytes(const std::string& source, std::uint64_t count, const std:
 }
 
 // ServerStatusResponse{num_flows, max_flows, seen_flows, ...} plus field
-// 200000 entries, built on the wire so the test does not depend on whether
-// proto/observer.proto declares the field yet.
+// 200000 entries, built on the wire so the test pins the field number (what
+// a server of another version sends) rather than our generated accessors.
 observer::ServerStatusResponse StatusWithLosses() {
   observer::ServerStatusResponse st;
   st.set_num_flows(65535);

@@ -4,7 +4,11 @@
 // sample responses with bytes flipped, and extreme values set by hand.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "flows/cli/flow_printer.h"
 #include "flows/cli/status_text.h"
@@ -13,7 +17,14 @@
 namespace flows::cli {
 namespace {
 
-void PrintWithEveryFormat(const observer::GetFlowsResponse& r) {
+struct Printed {
+  OutputFormat format;
+  bool color;
+  std::string out, err;  // what would reach stdout and stderr
+};
+
+std::vector<Printed> PrintWithEveryFormat(const observer::GetFlowsResponse& r) {
+  std::vector<Printed> printed;
   for (const auto format :
        {OutputFormat::kCompact, OutputFormat::kDict, OutputFormat::kTable, OutputFormat::kJson}) {
     for (const bool color : {false, true}) {
@@ -22,10 +33,54 @@ void PrintWithEveryFormat(const observer::GetFlowsResponse& r) {
       o.print_node_name = true;
       o.time_layout = color ? TimeLayout::kRfc1123Z : TimeLayout::kRfc3339Nano;
       auto printer = MakeFlowPrinter(format, o);
-      std::string out, err;
-      printer->Print(r, out, err);
-      printer->Flush(out);
+      Printed p{format, color, {}, {}};
+      printer->Print(r, p.out, p.err);
+      printer->Flush(p.out);
+      printed.push_back(std::move(p));
     }
+  }
+  return printed;
+}
+
+std::string Describe(const Printed& p) {
+  static constexpr const char* kNames[] = {"compact", "dict", "json", "table"};
+  return std::string(kNames[static_cast<int>(p.format)]) + (p.color ? " with colour" : " without colour");
+}
+
+// The printer's own colour codes (cli/src/palette.cc) are the only escape
+// sequences it may write, and only when colour is on.
+std::string WithoutOwnColours(std::string text) {
+  for (const std::string_view code :
+       {"\x1b[0m", "\x1b[31m", "\x1b[32m", "\x1b[33m", "\x1b[34m", "\x1b[35m", "\x1b[36m"}) {
+    for (auto at = text.find(code); at != std::string::npos; at = text.find(code, at))
+      text.erase(at, code.size());
+  }
+  return text;
+}
+
+// A server's strings must not reach the terminal as control sequences (colour,
+// cursor moves, the window title): no raw ESC byte in anything printed, apart
+// from the printer's own colours.
+void ExpectNoRawEscape(const std::vector<Printed>& printed) {
+  for (const Printed& p : printed) {
+    for (const std::string* stream : {&p.out, &p.err}) {
+      const std::string text = p.color ? WithoutOwnColours(*stream) : *stream;
+      const auto at = text.find('\x1b');
+      if (at == std::string::npos) continue;
+      std::string around;
+      for (char c : text.substr(at < 20 ? 0 : at - 20, 40)) {
+        around += (c == '\x1b') ? std::string("<ESC>") : c == '\n' ? std::string("<LF>") : std::string(1, c);
+      }
+      ADD_FAILURE() << Describe(p) << ": raw ESC on " << (stream == &p.out ? "stdout" : "stderr")
+                    << " at byte " << at << ": ..." << around << "...";
+    }
+  }
+}
+
+// Something was printed for the response (nothing was silently swallowed).
+void ExpectPrinted(const std::vector<Printed>& printed) {
+  for (const Printed& p : printed) {
+    EXPECT_FALSE(p.out.empty() && p.err.empty()) << Describe(p) << ": nothing printed";
   }
 }
 
@@ -54,25 +109,50 @@ TEST(UntrustedResponses, ExtremeValuesPrint) {
   f->mutable_time()->set_nanos(INT32_MIN);
   f->mutable_l7()->set_latency_ns(UINT64_MAX);
   f->mutable_l7()->mutable_http()->set_code(UINT32_MAX);
-  f->mutable_l7()->mutable_http()->set_url(std::string(100000, 'x') + "\x1b[31m\n\xff");
+  // Colour, the window title (OSC) and clear-screen, a newline, invalid UTF-8.
+  f->mutable_l7()->mutable_http()->set_url(std::string(100000, 'x') +
+                                           "\x1b[31m\x1b]0;owned\x07\x1b[2J\n\xff");
   f->mutable_event_type()->set_sub_type(-5);
   f->mutable_event_type()->set_type(INT32_MAX);
   f->set_verdict(static_cast<flow::Verdict>(-7));
   f->mutable_source()->set_identity(UINT32_MAX);
+  f->mutable_source()->set_pod_name("pod\x1b[2Jname");
   f->mutable_l4()->mutable_icmpv6()->set_type(UINT32_MAX);
-  PrintWithEveryFormat(r);
+  auto printed = PrintWithEveryFormat(r);
+  ExpectPrinted(printed);
+  ExpectNoRawEscape(printed);
+  for (const Printed& p : printed) {
+    // JSON is one response per line, whatever the strings hold (or, for
+    // invalid UTF-8 that proto3 JSON cannot carry, an error on stderr).
+    if (p.format == OutputFormat::kJson) {
+      EXPECT_EQ(std::count(p.out.begin(), p.out.end(), '\n'), p.out.empty() ? 0 : 1) << Describe(p);
+    }
+    // A newline in the URL must not start a line of its own (a forged flow).
+    if (p.format == OutputFormat::kCompact) {
+      EXPECT_EQ(std::count(p.out.begin(), p.out.end(), '\n'), 1) << Describe(p);
+    }
+  }
   f->mutable_l7()->mutable_dns()->set_rcode(UINT32_MAX);
+  f->mutable_l7()->mutable_dns()->set_query("evil.\x1b]0;owned\x07.example.");
   f->mutable_l7()->set_type(static_cast<flow::L7FlowType>(1000));
-  PrintWithEveryFormat(r);
+  printed = PrintWithEveryFormat(r);
+  ExpectPrinted(printed);
+  ExpectNoRawEscape(printed);
   observer::GetFlowsResponse lost;
   lost.mutable_lost_events()->mutable_cpu()->set_value(INT32_MIN);
   lost.mutable_lost_events()->set_source(static_cast<flow::LostEventSource>(77));
-  PrintWithEveryFormat(lost);
+  printed = PrintWithEveryFormat(lost);
+  ExpectPrinted(printed);
+  ExpectNoRawEscape(printed);
   observer::GetFlowsResponse status;
   status.mutable_node_status()->set_state_change(relay::NODE_ERROR);
   for (int i = 0; i < 1000; ++i) status.mutable_node_status()->add_node_names("node-" + std::to_string(i));
-  PrintWithEveryFormat(status);
-  PrintWithEveryFormat(observer::GetFlowsResponse());
+  status.mutable_node_status()->add_node_names("node\x1b[2J");
+  status.mutable_node_status()->set_message("unreachable\x1b]0;owned\x07");
+  printed = PrintWithEveryFormat(status);
+  ExpectPrinted(printed);
+  ExpectNoRawEscape(printed);
+  ExpectNoRawEscape(PrintWithEveryFormat(observer::GetFlowsResponse()));
 }
 
 TEST(UntrustedResponses, StatusTextOfAnyAnswer) {

@@ -11,10 +11,10 @@
 #include <string>
 #include <string_view>
 
-#include "flows/flowd/cni_config.h"
-#include "flows/flowd/cni_plugin.h"
-#include "flows/flowd/cni_prev_result.h"
-#include "flows/flowd/cni_protocol.h"
+#include "flows/flowd/cni/cni_config.h"
+#include "flows/flowd/cni/cni_plugin.h"
+#include "flows/flowd/cni/cni_prev_result.h"
+#include "flows/flowd/cni/cni_protocol.h"
 
 namespace {
 
@@ -28,7 +28,7 @@ CniPluginIo FakeIo(int& sent) {
     if (timeout.count() < 1 || timeout.count() > 60000) __builtin_trap();
     // flowd must accept whatever flows-cni sends.
     if (!ParseCniRequest(SerializeCniRequest(req)).ok()) __builtin_trap();
-    return flows::datapath::Result<CniReply>(CniReply{true, true, req.op != CniOp::kCheck, ""});
+    return flows::Result<CniReply>(CniReply{true, true, req.op != CniOp::kCheck, ""});
   };
   io.is_bridge = [](const std::string& name) { return name.rfind("br", 0) == 0; };
   io.ifindex = [](const std::string&) { return 7u; };

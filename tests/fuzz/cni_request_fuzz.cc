@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-#include "flows/flowd/cni_protocol.h"
+#include "flows/flowd/cni/cni_protocol.h"
 
 namespace {
 

@@ -23,13 +23,13 @@ void Touch(const std::string& s) {
   sink = sink + sum;
 }
 
-void TouchError(const flows::datapath::Error& e) {
+void TouchError(const flows::Error& e) {
   unsigned sum = 0;
   for (char c : e.message) sum += static_cast<unsigned char>(c);
   sink = sink + sum;
 }
 
-void Check(const flows::datapath::Result<DnsMessage>& r) {
+void Check(const flows::Result<DnsMessage>& r) {
   if (!r.ok()) {
     TouchError(r.error());
     return;

@@ -20,7 +20,7 @@ void Touch(const std::string& s) {
   sink = sink + sum;
 }
 
-void TouchError(const flows::datapath::Error& e) {
+void TouchError(const flows::Error& e) {
   unsigned sum = 0;
   for (char c : e.message) sum += static_cast<unsigned char>(c);
   sink = sink + sum;

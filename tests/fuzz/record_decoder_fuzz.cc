@@ -5,7 +5,6 @@
 
 #include "flows/datapath/record_decoder.h"
 
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   // The real clock: its conversion of untrusted timestamps is under test too.
   static flows::datapath::SystemClock clock;

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "flows/relay/backoff.h"
 
 namespace flows::relay {
 namespace {
@@ -35,19 +34,6 @@ TEST(AddressTest, ListenAddresses) {
   EXPECT_EQ(*ListenAddress("unix:///run/relay.sock"), "unix:///run/relay.sock");
   EXPECT_FALSE(ListenAddress(":x"));
   EXPECT_FALSE(ListenAddress("unix:"));
-}
-
-TEST(BackoffTest, DoublesUpToTheCapWithJitter) {
-  Backoff b(std::chrono::milliseconds(100), std::chrono::milliseconds(1000));
-  std::vector<long> waits;
-  for (int i = 0; i < 8; ++i) waits.push_back(b.Next().count());
-  EXPECT_GE(waits[0], 80);
-  EXPECT_LE(waits[0], 120);
-  EXPECT_GE(waits[3], 640);  // 800 +-20%
-  EXPECT_LE(waits[7], 1200);
-  EXPECT_GE(waits[7], 800);
-  b.Reset();
-  EXPECT_LE(b.Next().count(), 120);
 }
 
 }  // namespace

@@ -5,11 +5,13 @@
 #include <prometheus/registry.h>
 
 #include "scripted_stream.h"
+#include "wait_for.h"
 
 namespace flows::relay {
 namespace {
 
 using namespace std::chrono_literals;
+using flows::testing::WaitFor;
 using testing::Flow;
 using testing::ScriptedStream;
 using Script = ScriptedStream::Script;
@@ -127,8 +129,7 @@ TEST(FlowMergerTest, FollowDropsWhenFullAndSaysHowMany) {
   for (int i = 0; i < 100; ++i) a->Add(Flow(i, "a"));
   m.AddStream("a", std::make_unique<ScriptedStream>(a));
   m.AddStream("silent", std::make_unique<ScriptedStream>(silent));
-  const auto deadline = std::chrono::steady_clock::now() + 3s;
-  while (m.dropped() < 80 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+  WaitFor([&] { return m.dropped() >= 80; }, 3s);
   ASSERT_EQ(m.dropped(), 80u);
   std::vector<FlowItem> out;
   ASSERT_EQ(m.Take(out, 64, std::chrono::steady_clock::now() + 1s), FlowMerger::Next::kItems);
@@ -149,7 +150,8 @@ TEST(FlowMergerTest, BoundedQueriesWaitInsteadOfDropping) {
   for (int i = 0; i < 500; ++i) a->Add(Flow(i, "a"));
   a->End();
   m.AddStream("a", std::make_unique<ScriptedStream>(a));
-  std::this_thread::sleep_for(50ms);  // the pump fills the buffer and waits
+  // Nobody takes yet: the pump fills the buffer and waits for space.
+  ASSERT_TRUE(WaitFor([&] { return m.full_waits() > 0; }, 5s)) << "the pump never waited";
   const auto t = TakeAll(m);
   EXPECT_EQ(Times(t.items).size(), 500u);
   EXPECT_EQ(m.dropped(), 0u);

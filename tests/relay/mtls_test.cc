@@ -3,9 +3,9 @@
 // the relay dials a node that requires one from it.
 #include <gtest/gtest.h>
 
+#include "grpc_test_tls.h"
 #include "relay_harness.h"
 #include "test_node.h"
-#include "grpc_test_tls.h"
 
 namespace flows::relay {
 namespace {

@@ -33,7 +33,7 @@ std::map<std::string, PeerView> ByName(const PeerManager& m) {
 
 TEST(NotifyPeerSourceTest, AddsUpdatesAndDeletesNodes) {
   PeerManager peers(Dial(), nullptr, {});
-  NotifyPeerSource src(peers, Dial(), "127.0.0.1:1", 4244, Backoff(100ms, 1s));
+  NotifyPeerSource src(peers, Dial(), "127.0.0.1:1", 4244, Backoff({.initial = 100ms, .max = 1s}));
   EXPECT_TRUE(src.Apply(Note(peer::PEER_ADDED, "node-a", "10.0.0.1")));  // Hubble sends bare IPs
   EXPECT_TRUE(src.Apply(Note(peer::PEER_ADDED, "node-b", "[fd00::2]:5000", "node-b.flows")));
   auto p = ByName(peers);
@@ -51,7 +51,7 @@ TEST(NotifyPeerSourceTest, AddsUpdatesAndDeletesNodes) {
 
 TEST(NotifyPeerSourceTest, RefusesJunkAndKeepsGoing) {
   PeerManager peers(Dial(), nullptr, {});
-  NotifyPeerSource src(peers, Dial(), "127.0.0.1:1", 4244, Backoff(100ms, 1s));
+  NotifyPeerSource src(peers, Dial(), "127.0.0.1:1", 4244, Backoff({.initial = 100ms, .max = 1s}));
   EXPECT_FALSE(src.Apply(Note(peer::UNKNOWN, "x", "10.0.0.1")));
   EXPECT_FALSE(src.Apply(Note(peer::PEER_ADDED, "x", "")));
   EXPECT_FALSE(src.Apply(Note(peer::PEER_ADDED, "x", "10.0.0.1:99999")));

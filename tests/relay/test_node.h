@@ -13,8 +13,8 @@
 #include <mutex>
 #include <string>
 
-#include "flows/flowd/observer_service.h"
-#include "flows/flowd/peer_service.h"
+#include "flows/flowd/observer/observer_service.h"
+#include "flows/flowd/observer/peer_service.h"
 
 namespace flows::relay::testing {
 

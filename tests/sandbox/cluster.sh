@@ -29,6 +29,10 @@
 #   cluster_pod_ip <key>, cluster_flowd_socket <node>, cluster_metrics_url <node>,
 #   cluster_grpc_address <node>, cluster_underlay_ns
 #   cluster_observe <node> args...      the python gRPC client (observer_client.py)
+#   cluster_pods_synced <node> <pod>... true once the node's flowd has applied the
+#                                       API's Pod object (labels, owner) of every pod
+#                                       named and persisted it (a check: poll it with
+#                                       sandbox_wait_until)
 
 CLUSTER_HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CLUSTER_ROOT=$(cd "$CLUSTER_HERE/../.." && pwd)
@@ -243,4 +247,14 @@ cluster_observe() { # <node> args...: the python gRPC client against a node's fl
   local node=$1
   shift
   /usr/bin/python3 "$CLUSTER_ROOT/tests/support/observer_client.py" --server "unix://$(cluster_flowd_socket "$node")" "$@"
+}
+
+cluster_pods_synced() { # <node> <pod name>...
+  local node=$1
+  shift
+  # flowd writes its registry there every second: what the file holds, the
+  # registry had. A "kubernetes" source means the Pod object was applied.
+  jq -e --args '[.endpoints[] | select(.sources | index("kubernetes")) | .pod_name] as $synced
+      | all($ARGS.positional[]; . as $p | $synced | index($p))' "$@" \
+    <"$SANDBOX_STATE_DIR/cluster/$node/state/endpoints.json" >/dev/null 2>&1
 }

@@ -37,6 +37,9 @@
 #                                     $SANDBOX_DNS_TTL (default 300)
 #   sandbox_wait_port <ns> tcp|udp <port> [timeout_s]
 #   sandbox_wait_file <file> [timeout_s] [pid]   (fails early if pid dies)
+#   sandbox_wait_until <timeout_s> <what> cmd...  run cmd (quietly) until it
+#                                     succeeds; after timeout_s fails with
+#                                     "timed out after <timeout_s>s waiting for <what>"
 #   sandbox_track_pin <path>          a bpffs path removed (rm -rf) on cleanup
 #   sandbox_kill <pid>                stop one tracked process (TERM, then KILL)
 #   sandbox_cleanup                   remove everything recorded in the state dir
@@ -221,6 +224,21 @@ sandbox_wait_file() {
     sleep 0.05
   done
   sandbox__die "timed out after ${timeout}s waiting for $file"
+}
+
+sandbox_wait_until() {
+  local timeout=$1 what=$2 now end
+  shift 2
+  now=${EPOCHREALTIME/[.,]/}
+  end=$((now + timeout * 1000000))
+  until "$@" >/dev/null 2>&1; do
+    now=${EPOCHREALTIME/[.,]/}
+    if ((now >= end)); then
+      sandbox__die "timed out after ${timeout}s waiting for $what"
+      return 1
+    fi
+    sleep 0.1
+  done
 }
 
 sandbox_wait_port() {

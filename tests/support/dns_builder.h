@@ -35,14 +35,21 @@ inline std::vector<std::uint8_t> EncodedName(std::string_view name) {
 }
 
 // id, flags (0x0100 query with RD; 0x8180 response NOERROR; 0x8183 NXDOMAIN).
-inline std::vector<std::uint8_t> DnsMessageBytes(std::uint16_t id, std::uint16_t flags, std::string_view qname,
-                                                 std::uint16_t qtype,
+inline std::vector<std::uint8_t> DnsMessageBytes(std::uint16_t id, std::uint16_t flags,
+                                                 std::string_view qname, std::uint16_t qtype,
                                                  const std::vector<DnsAnswerSpec>& answers = {}) {
-  std::vector<std::uint8_t> m = {static_cast<std::uint8_t>(id >> 8), static_cast<std::uint8_t>(id),
-                                 static_cast<std::uint8_t>(flags >> 8), static_cast<std::uint8_t>(flags),
-                                 0, 1,  // qdcount
-                                 0, static_cast<std::uint8_t>(answers.size()),
-                                 0, 0, 0, 0};
+  std::vector<std::uint8_t> m = {static_cast<std::uint8_t>(id >> 8),
+                                 static_cast<std::uint8_t>(id),
+                                 static_cast<std::uint8_t>(flags >> 8),
+                                 static_cast<std::uint8_t>(flags),
+                                 0,
+                                 1,  // qdcount
+                                 0,
+                                 static_cast<std::uint8_t>(answers.size()),
+                                 0,
+                                 0,
+                                 0,
+                                 0};
   PutName(m, qname);
   m.insert(m.end(), {static_cast<std::uint8_t>(qtype >> 8), static_cast<std::uint8_t>(qtype), 0, 1});
   for (const auto& a : answers) {

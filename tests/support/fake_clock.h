@@ -13,8 +13,9 @@ class FakeClock final : public datapath::Clock {
 
   std::uint64_t KernelNowNs() const override { return now_ns; }
   std::chrono::system_clock::time_point KernelToWall(std::uint64_t kernel_ns) const override {
-    return std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
-        std::chrono::nanoseconds(static_cast<std::int64_t>(kernel_ns) + kWallMinusKernelNs)));
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            std::chrono::nanoseconds(static_cast<std::int64_t>(kernel_ns) + kWallMinusKernelNs)));
   }
 };
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """A second, independent client of the Observer API, for the tests: Debian's
 grpcio and protobuf (run it with /usr/bin/python3), message classes generated
-by protoc from our proto/ files at first use, and grpcio's generic calls by
+by protoc from our api/proto/ files at first use, and grpcio's generic calls by
 method name -- no code of ours on the client side, so a test that passes
 proves the server speaks the protocol, not that two halves of our code agree.
 
@@ -21,7 +21,7 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-PROTO_ROOT = os.path.join(HERE, "..", "..", "proto")
+PROTO_ROOT = os.path.join(HERE, "..", "..", "api", "proto")
 PROTOS = ["flow/flow.proto", "relay/relay.proto", "observer/observer.proto", "peer/peer.proto"]
 
 

@@ -122,7 +122,8 @@ PacketBuilder& PacketBuilder::Payload(const std::vector<std::uint8_t>& bytes) {
 std::vector<std::uint8_t> PacketBuilder::Build() const {
   // L4 and payload first: the IP layer needs their length.
   std::vector<std::uint8_t> l4 = l4_;
-  if (l4_proto_ == 17 && l4.size() >= 8) Set16(l4, 4, static_cast<std::uint16_t>(l4.size() + payload_.size()));
+  if (l4_proto_ == 17 && l4.size() >= 8)
+    Set16(l4, 4, static_cast<std::uint16_t>(l4.size() + payload_.size()));
   l4.insert(l4.end(), payload_.begin(), payload_.end());
 
   std::vector<std::uint8_t> ip;
@@ -130,7 +131,8 @@ std::vector<std::uint8_t> PacketBuilder::Build() const {
     const std::size_t hdr = v4_.ihl * 4u;
     ip.push_back(static_cast<std::uint8_t>(0x40 | (v4_.ihl & 0x0f)));
     ip.push_back(0);  // TOS
-    Put16(ip, v4_.total_length.value_or(static_cast<std::uint16_t>(std::max<std::size_t>(hdr, 20) + l4.size())));
+    Put16(ip,
+          v4_.total_length.value_or(static_cast<std::uint16_t>(std::max<std::size_t>(hdr, 20) + l4.size())));
     Put16(ip, 0x1234);  // id
     Put16(ip, v4_.frag_off);
     ip.push_back(64);  // TTL
@@ -149,7 +151,7 @@ std::vector<std::uint8_t> PacketBuilder::Build() const {
         Put16(exts, static_cast<std::uint16_t>(exts_[i].frag_offset << 3));
         for (int b = 0; b < 4; ++b) exts.push_back(0);
       } else {
-        exts.push_back(0);  // hdrlen 0: 8 bytes
+        exts.push_back(0);                                           // hdrlen 0: 8 bytes
         for (int b = 0; b < 6; ++b) exts.push_back(b == 0 ? 1 : 0);  // PadN-ish filler
       }
     }

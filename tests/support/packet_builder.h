@@ -20,8 +20,8 @@ namespace flows::testing {
 inline constexpr std::uint8_t kFin = 0x01, kSyn = 0x02, kRst = 0x04, kPsh = 0x08, kAck = 0x10;
 
 struct Ipv4Options {
-  std::uint8_t ihl = 5;               // 32-bit words; >5 adds NOP options
-  std::uint16_t frag_off = 0;         // host order: flags<<13 | offset (8-byte units)
+  std::uint8_t ihl = 5;                       // 32-bit words; >5 adds NOP options
+  std::uint16_t frag_off = 0;                 // host order: flags<<13 | offset (8-byte units)
   std::optional<std::uint16_t> total_length;  // override (hostile packets)
   std::optional<std::uint8_t> protocol;       // override the L4 protocol number
 };

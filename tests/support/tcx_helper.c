@@ -16,7 +16,7 @@
 
 enum { TCX_INGRESS = 46, TCX_EGRESS = 47 };  // newer than Debian 12's uapi headers
 
-static int die(const char *what) {
+static int die(const char* what) {
   fprintf(stderr, "tcx_helper: %s: %s\n", what, strerror(errno));
   return 1;
 }
@@ -29,7 +29,7 @@ static int count_fd(int map_fd) {
   return 0;
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   if (argc == 3 && !strcmp(argv[1], "chain")) {
     unsigned ifindex = if_nametoindex(argv[2]);
     if (!ifindex) return die(argv[2]);
@@ -59,10 +59,10 @@ int main(int argc, char **argv) {
   if (argc == 6 && !strcmp(argv[1], "attach")) {
     unsigned ifindex = if_nametoindex(argv[2]);
     if (!ifindex) return die(argv[2]);
-    struct bpf_object *obj = bpf_object__open_file(argv[4], NULL);
+    struct bpf_object* obj = bpf_object__open_file(argv[4], NULL);
     if (!obj || bpf_object__load(obj)) return die("load object");
-    struct bpf_program *prog = bpf_object__next_program(obj, NULL);
-    struct bpf_map *map = bpf_object__next_map(obj, NULL);
+    struct bpf_program* prog = bpf_object__next_program(obj, NULL);
+    struct bpf_map* map = bpf_object__next_map(obj, NULL);
     int link = bpf_link_create(bpf_program__fd(prog), ifindex,
                                !strcmp(argv[3], "egress") ? TCX_EGRESS : TCX_INGRESS, NULL);
     if (link < 0) return die("tcx link_create");

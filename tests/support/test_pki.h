@@ -17,7 +17,8 @@ namespace flows::flowd::testing {
 class TestPki {
  public:
   TestPki() {
-    Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=flows-test-ca"
+    Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj "
+        "/CN=flows-test-ca"
         " -keyout ca.key -out ca.crt");
     Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=rogue-ca"
         " -keyout rogue-ca.key -out rogue-ca.crt");
@@ -26,10 +27,10 @@ class TestPki {
   // (e.g. "subjectAltName=IP:127.0.0.1" or "extendedKeyUsage=clientAuth").
   void Issue(const std::string& name, const std::string& ca, const std::string& ext) {
     std::ofstream(File(name + ".ext")) << ext << "\n";
-    Run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=" + name + " -keyout " +
-        name + ".key -out " + name + ".csr");
-    Run("openssl x509 -req -in " + name + ".csr -CA " + ca + ".crt -CAkey " + ca + ".key -CAcreateserial -days 1" +
-        " -extfile " + name + ".ext -out " + name + ".crt");
+    Run("openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=" + name +
+        " -keyout " + name + ".key -out " + name + ".csr");
+    Run("openssl x509 -req -in " + name + ".csr -CA " + ca + ".crt -CAkey " + ca +
+        ".key -CAcreateserial -days 1" + " -extfile " + name + ".ext -out " + name + ".crt");
   }
   std::string File(const std::string& name) const { return dir_.File(name); }
   std::string Read(const std::string& name) const {

@@ -1,4 +1,4 @@
-#include "flows/flowd/cni_client.h"
+#include "flows/flowd/cni/cni_client.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -10,26 +10,12 @@
 #include <cstring>
 #include <thread>
 
+#include "flows/common/unique_fd.h"
+
 namespace flows::flowd {
 namespace {
 
-using datapath::Error;
-using datapath::Result;
 using Clock = std::chrono::steady_clock;
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 int MsLeft(Clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
@@ -62,7 +48,7 @@ Result<CniReply> SendCniRequest(const std::string& socket_path, const CniRequest
     return Error::Invalid("socket path empty or too long: " + socket_path);
   std::memcpy(addr.sun_path, socket_path.c_str(), socket_path.size() + 1);
 
-  Fd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (fd.get() < 0) return Error::System("socket", errno);
   // A unix-socket connect completes at once or fails; EAGAIN means the
   // listener's backlog is full (flowd busy): retry until the deadline.

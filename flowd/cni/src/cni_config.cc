@@ -1,20 +1,16 @@
-#include "flows/flowd/cni_config.h"
+#include "flows/flowd/cni/cni_config.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "flows/flowd/cni_protocol.h"
-#include "json_read.h"
+#include "flows/common/json_reader.h"
+#include "flows/flowd/cni/cni_protocol.h"
 
 namespace flows::flowd {
 namespace {
 
-using datapath::Error;
-using datapath::OkStatus;
-using datapath::Result;
-using datapath::Status;
 using nlohmann::ordered_json;
-using Reader = cni_internal::Reader<ordered_json>;
+using Reader = BasicJsonFields<ordered_json>;
 
 constexpr std::size_t kMaxSunPath = 107;  // sockaddr_un.sun_path holds 108 bytes with the NUL
 

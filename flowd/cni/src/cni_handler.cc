@@ -1,4 +1,4 @@
-#include "flows/flowd/cni_handler.h"
+#include "flows/flowd/cni/cni_handler.h"
 
 namespace flows::flowd {
 
@@ -25,7 +25,7 @@ CniReply HandleCniRequest(std::string_view line, EndpointSink& sink, const std::
   }
   switch (req->op) {
     case CniOp::kAdd: {
-      const datapath::Status s = sink.OnAdd(EndpointFromCniRequest(*req, node_name));
+      const Status s = sink.OnAdd(EndpointFromCniRequest(*req, node_name));
       reply.ok = s.ok();
       reply.attached = s.ok() && !req->host_ifname.empty();
       reply.known = s.ok();
@@ -33,7 +33,7 @@ CniReply HandleCniRequest(std::string_view line, EndpointSink& sink, const std::
       break;
     }
     case CniOp::kDel: {
-      const datapath::Status s = sink.OnDel(req->container_id);
+      const Status s = sink.OnDel(req->container_id);
       reply.ok = s.ok();
       if (!s) reply.error = s.error().message;
       break;

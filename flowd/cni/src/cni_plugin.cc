@@ -1,4 +1,4 @@
-#include "flows/flowd/cni_plugin.h"
+#include "flows/flowd/cni/cni_plugin.h"
 
 #include <net/if.h>
 #include <sys/stat.h>
@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <optional>
 
-#include "flows/flowd/cni_client.h"
-#include "flows/flowd/cni_config.h"
+#include "flows/flowd/cni/cni_client.h"
+#include "flows/flowd/cni/cni_config.h"
 
 namespace flows::flowd {
 namespace {

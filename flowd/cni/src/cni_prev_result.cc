@@ -1,18 +1,16 @@
-#include "flows/flowd/cni_prev_result.h"
+#include "flows/flowd/cni/cni_prev_result.h"
 
 #include <algorithm>
 
-#include "flows/flowd/cni_protocol.h"
-#include "ip_text.h"
-#include "json_read.h"
+#include "flows/common/ip_address.h"
+#include "flows/common/json_reader.h"
+#include "flows/flowd/cni/cni_protocol.h"
 
 namespace flows::flowd {
 namespace {
 
-using datapath::Error;
-using datapath::Result;
 using nlohmann::ordered_json;
-using Reader = cni_internal::Reader<ordered_json>;
+using Reader = BasicJsonFields<ordered_json>;
 
 constexpr std::size_t kMaxInterfaces = 256;
 constexpr std::size_t kMaxIps = 256;
@@ -33,8 +31,8 @@ Result<PodPlumbing> ParsePrevResult(const ordered_json& prev, const IsBridgeFn& 
     if (it->size() > kMaxInterfaces) return Error::Invalid("prevResult.interfaces has too many entries");
     for (std::size_t i = 0; i < it->size(); ++i) {
       const ordered_json& e = (*it)[i];
-      const std::string where = "prevResult.interfaces[" + std::to_string(i) + "].";
-      if (!e.is_object()) return Error::Invalid(where.substr(0, where.size() - 1) + " is not a JSON object");
+      const std::string where = "prevResult.interfaces[" + std::to_string(i) + "]";
+      if (!e.is_object()) return Error::Invalid(where + " is not a JSON object");
       Interface iface;
       Reader r(e, where);
       r.String("name", iface.name, 256);
@@ -57,22 +55,22 @@ Result<PodPlumbing> ParsePrevResult(const ordered_json& prev, const IsBridgeFn& 
     if (it->size() > kMaxIps) return Error::Invalid("prevResult.ips has too many entries");
     for (std::size_t i = 0; i < it->size(); ++i) {
       const ordered_json& e = (*it)[i];
-      const std::string where = "prevResult.ips[" + std::to_string(i) + "].";
-      if (!e.is_object()) return Error::Invalid(where.substr(0, where.size() - 1) + " is not a JSON object");
+      const std::string where = "prevResult.ips[" + std::to_string(i) + "]";
+      if (!e.is_object()) return Error::Invalid(where + " is not a JSON object");
       std::string address;
       std::int64_t index = -1;
       Reader r(e, where);
       r.String("address", address, 64);
       const bool has_index = r.Integer("interface", index, 0, INT32_MAX);
       if (r.failed()) return r.error();
-      auto ip = cni_internal::AddressOfCidr(address);
-      if (!ip) return Error::Invalid(where + "address: not an address in CIDR form: \"" + address + "\"");
+      auto ip = AddressOfCidr(address);
+      if (!ip) return Error::Invalid(where + ".address: not an address in CIDR form: \"" + address + "\"");
       // An index past the list is the previous plugin's bug, not a reason
       // to fail the pod: treat it like a missing one.
       if (has_index && static_cast<std::size_t>(index) < interfaces.size() &&
           interfaces[static_cast<std::size_t>(index)].sandbox.empty())
         continue;  // an address on a host interface (a gateway), not the pod's
-      if (cni_internal::IsLoopback(*ip)) continue;
+      if (IsLoopback(*ip)) continue;
       if (std::find(out.ips.begin(), out.ips.end(), *ip) == out.ips.end()) out.ips.push_back(std::move(*ip));
     }
   }

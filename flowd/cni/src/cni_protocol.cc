@@ -1,17 +1,15 @@
-#include "flows/flowd/cni_protocol.h"
+#include "flows/flowd/cni/cni_protocol.h"
 
 #include <nlohmann/json.hpp>
 
-#include "ip_text.h"
-#include "json_read.h"
+#include "flows/common/ip_address.h"
+#include "flows/common/json_reader.h"
 
 namespace flows::flowd {
 namespace {
 
-using datapath::Error;
-using datapath::Result;
 using nlohmann::json;
-using Reader = cni_internal::Reader<json>;
+using Reader = BasicJsonFields<json>;
 
 constexpr std::size_t kMaxPath = 4096;  // PATH_MAX
 constexpr std::size_t kMaxError = 4096;
@@ -146,7 +144,7 @@ Result<CniRequest> ParseCniRequest(std::string_view line) {
     return Error::Invalid("host_ifname: not a valid interface name");
   req.host_ifindex = static_cast<std::uint32_t>(ifindex);
   for (const std::string& ip : ips) {
-    auto canonical = cni_internal::CanonicalAddress(ip);
+    auto canonical = CanonicalIp(ip);
     if (!canonical) return Error::Invalid("ips: not an IP address: " + ip);
     req.ips.push_back(std::move(*canonical));
   }
@@ -164,7 +162,7 @@ Result<CniReply> ParseCniReply(std::string_view line) {
   Bool(j, "attached", reply.attached, problem);
   Bool(j, "known", reply.known, problem);
   if (!problem.empty()) return Error::Invalid("reply: " + problem);
-  Reader r(j, "reply: ");
+  Reader r(j, "reply");
   r.String("error", reply.error, kMaxError);
   if (r.failed()) return r.error();
   if (!reply.ok && reply.error.empty()) reply.error = "flowd gave no reason";

@@ -1,4 +1,4 @@
-#include "flows/flowd/cni_server.h"
+#include "flows/flowd/cni/cni_server.h"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -11,14 +11,13 @@
 #include <filesystem>
 #include <thread>
 
+#include "flows/common/unique_fd.h"
+
 namespace flows::flowd {
 
 namespace asio = boost::asio;
 using asio::local::stream_protocol;
 using boost::system::error_code;
-using datapath::Error;
-using datapath::Result;
-using datapath::Status;
 
 struct CniServer::Impl {
   CniServerOptions options;
@@ -100,21 +99,20 @@ class Session : public std::enable_shared_from_this<Session> {
 Status ClearSocketPath(const std::string& path) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return datapath::OkStatus();
+    if (errno == ENOENT) return OkStatus();
     return Error::System("stat " + path, errno);
   }
   if (!S_ISSOCK(st.st_mode)) return Error::Invalid(path + " exists and is not a socket; not replacing it");
-  const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return Error::System("socket", errno);
+  const UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) return Error::System("socket", errno);
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
   std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-  const bool live = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0;
-  ::close(fd);
+  const bool live = ::connect(fd.get(), reinterpret_cast<const sockaddr*>(&addr), sizeof(addr)) == 0;
   if (live) return Error{path + ": another process is serving this socket", EADDRINUSE};
   if (::unlink(path.c_str()) != 0 && errno != ENOENT)
     return Error::System("remove stale socket " + path, errno);
-  return datapath::OkStatus();
+  return OkStatus();
 }
 
 }  // namespace

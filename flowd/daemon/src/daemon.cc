@@ -1,6 +1,7 @@
-#include "flows/flowd/daemon.h"
+#include "flows/flowd/daemon/daemon.h"
 
 #include <grpcpp/grpcpp.h>
+#include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
@@ -8,45 +9,39 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
-#include <prometheus/registry.h>
 #include <thread>
 
+#include "flows/api/http/metrics_server.h"
+#include "flows/api/tls/credentials.h"
 #include "flows/datapath/counters.h"
 #include "flows/datapath/flow_sweeper.h"
 #include "flows/datapath/links.h"
 #include "flows/datapath/loader.h"
 #include "flows/datapath/record_decoder.h"
 #include "flows/datapath/ring_reader.h"
-#include "flows/flowd/cni_server.h"
-#include "flows/flowd/endpoint_registry.h"
-#include "flows/flowd/flow_metrics.h"
-#include "flows/flowd/flow_store.h"
-#include "flows/flowd/ingest_pipeline.h"
+#include "flows/flowd/cni/cni_server.h"
+#include "flows/flowd/cni/registry_sink.h"
+#include "flows/flowd/daemon/ingest_pipeline.h"
+#include "flows/flowd/daemon/kernel_loss_poller.h"
+#include "flows/flowd/daemon/kubernetes_sync.h"
+#include "flows/flowd/daemon/link_watcher.h"
+#include "flows/flowd/daemon/loss_ledger.h"
+#include "flows/flowd/daemon/registry_identity.h"
+#include "flows/flowd/endpoints/endpoint_registry.h"
+#include "flows/flowd/endpoints/service_registry.h"
+#include "flows/flowd/endpoints/static_endpoints.h"
 #include "flows/flowd/k8s/beast_client.h"
 #include "flows/flowd/k8s/in_cluster.h"
 #include "flows/flowd/k8s/informer_runner.h"
 #include "flows/flowd/k8s/kinds.h"
 #include "flows/flowd/k8s/kubeconfig.h"
-#include "flows/flowd/kernel_loss_poller.h"
-#include "flows/flowd/kubernetes_sync.h"
-#include "flows/flowd/link_watcher.h"
-#include "flows/flowd/loss_ledger.h"
-#include "flows/flowd/metrics_server.h"
-#include "flows/flowd/namespace_tracker.h"
-#include "flows/flowd/observer_service.h"
-#include "flows/flowd/peer_service.h"
-#include "flows/flowd/registry_identity.h"
-#include "flows/flowd/registry_sink.h"
-#include "flows/flowd/service_registry.h"
-#include "flows/flowd/static_endpoints.h"
-#include "flows/flowd/server_credentials.h"
+#include "flows/flowd/metrics/flow_metrics.h"
+#include "flows/flowd/observer/namespace_tracker.h"
+#include "flows/flowd/observer/observer_service.h"
+#include "flows/flowd/observer/peer_service.h"
+#include "flows/flowd/store/flow_store.h"
 
 namespace flows::flowd {
-
-using datapath::Error;
-using datapath::OkStatus;
-using datapath::Result;
-using datapath::Status;
 
 namespace {
 
@@ -150,7 +145,7 @@ struct Daemon::Parts {
   std::unique_ptr<ObserverService> observer;
   std::unique_ptr<PeerService> peer;
   std::unique_ptr<grpc::Server> grpc_server;
-  std::unique_ptr<MetricsServer> metrics_server;
+  std::unique_ptr<api::MetricsServer> metrics_server;
   std::atomic<bool> ready{false};
 
   Status StartIdentity();
@@ -198,8 +193,9 @@ Status Daemon::Parts::StartDatapath() {
   }
   hooks = std::make_unique<datapath::KernelHooks>(*datapath, link_pins, options.keep_attached);
   link_watcher = std::make_unique<LinkWatcher>(
-      *links, *hooks,
-      LinkWatcherOptions{.policy = options.attach, .log = [](const std::string& m) { spdlog::warn("attach: {}", m); }});
+      *links, *hooks, LinkWatcherOptions{.policy = options.attach, .log = [](const std::string& m) {
+                                           spdlog::warn("attach: {}", m);
+                                         }});
 
   store = std::make_unique<FlowStore>(options.store_capacity);
   identities = std::make_unique<RegistryIdentityResolver>(endpoints, services, options.node_name);
@@ -223,7 +219,8 @@ Status Daemon::Parts::StartDatapath() {
 
   flow_table = std::make_unique<datapath::BpfFlowTable>(datapath->flow_table_fd());
   sweeper = std::make_unique<datapath::FlowSweeper>(
-      *flow_table, clock, *decoder, datapath::SweepPolicy{options.flow_idle_timeout, options.flow_closed_timeout});
+      *flow_table, clock, *decoder,
+      datapath::SweepPolicy{options.flow_idle_timeout, options.flow_closed_timeout});
 
   // Drain first: records queued while flowd was down come out before the
   // programs are (re)attached to new interfaces.
@@ -242,16 +239,17 @@ Status Daemon::Parts::StartKubernetes() {
   if (!client) return client.error();
   kube = std::move(*client);
   if (!kube) return OkStatus();
-  kube_sync = std::make_unique<KubernetesSync>(endpoints, services,
-                                               [](const std::string& m) { spdlog::warn("kubernetes: {}", m); });
+  kube_sync = std::make_unique<KubernetesSync>(
+      endpoints, services, [](const std::string& m) { spdlog::warn("kubernetes: {}", m); });
   auto reflector_options = [] {
     k8s::ReflectorOptions r;
     r.on_error = [](const Error& e) { spdlog::warn("kubernetes: {}", e.message); };
     return r;
   };
-  pod_informer = std::make_unique<k8s::InformerRunner<k8s::Pod>>(*kube, kube_sync->PodHandlers(), reflector_options());
-  service_informer =
-      std::make_unique<k8s::InformerRunner<k8s::Service>>(*kube, kube_sync->ServiceHandlers(), reflector_options());
+  pod_informer =
+      std::make_unique<k8s::InformerRunner<k8s::Pod>>(*kube, kube_sync->PodHandlers(), reflector_options());
+  service_informer = std::make_unique<k8s::InformerRunner<k8s::Service>>(*kube, kube_sync->ServiceHandlers(),
+                                                                         reflector_options());
   slice_informer = std::make_unique<k8s::InformerRunner<k8s::EndpointSlice>>(
       *kube, kube_sync->EndpointSliceHandlers(), reflector_options());
   pod_informer->Start();
@@ -266,10 +264,11 @@ Status Daemon::Parts::StartKubernetes() {
 }
 
 Status Daemon::Parts::StartServers() {
-  NodeIdentity node{.name = options.node_name,
-                    .version = FLOWS_VERSION,
-                    .address = options.listen_address.empty() ? "unix://" + options.socket_path : options.listen_address,
-                    .tls = !options.tls_cert_file.empty()};
+  NodeIdentity node{
+      .name = options.node_name,
+      .version = FLOWS_VERSION,
+      .address = options.listen_address.empty() ? "unix://" + options.socket_path : options.listen_address,
+      .tls = !options.tls_cert_file.empty()};
   observer = std::make_unique<ObserverService>(*store, namespaces, node,
                                                [this](std::uint64_t n) { losses->Add(kLostClient, n); });
   observer->SetLossSource([this] { return losses->Totals(); });
@@ -283,7 +282,8 @@ Status Daemon::Parts::StartServers() {
   }
   int tcp_port = 0;
   if (!options.listen_address.empty()) {
-    auto creds = MakeServerCredentials({options.tls_cert_file, options.tls_key_file, options.tls_client_ca_files});
+    auto creds = api::MakeServerCredentials(
+        {options.tls_cert_file, options.tls_key_file, options.tls_client_ca_files});
     if (!creds) return creds.error();
     builder.AddListeningPort(options.listen_address, *creds, &tcp_port);
   }
@@ -300,9 +300,10 @@ Status Daemon::Parts::StartServers() {
   if (tcp_port) spdlog::info("observer API on {}{}", options.listen_address, node.tls ? " (TLS)" : "");
 
   if (!options.cni_socket.empty()) {
-    cni_sink = std::make_unique<RegistrySink>(endpoints, [this](const std::string& ifname, std::uint32_t ifindex) {
-      return link_watcher->AttachPod(ifname, ifindex);
-    });
+    cni_sink =
+        std::make_unique<RegistrySink>(endpoints, [this](const std::string& ifname, std::uint32_t ifindex) {
+          return link_watcher->AttachPod(ifname, ifindex);
+        });
     CniServerOptions cni{.socket_path = options.cni_socket,
                          .node_name = options.node_name,
                          .log = [](const std::string& m) { spdlog::warn("cni: {}", m); }};
@@ -313,7 +314,7 @@ Status Daemon::Parts::StartServers() {
   }
 
   if (!options.metrics_address.empty()) {
-    auto ms = MetricsServer::Start(options.metrics_address, registry, [this] { return ready.load(); });
+    auto ms = api::MetricsServer::Start(options.metrics_address, registry, [this] { return ready.load(); });
     if (!ms) return ms.error();
     metrics_server = std::move(*ms);
     spdlog::info("metrics on http://{}/metrics", options.metrics_address);

@@ -1,4 +1,4 @@
-#include "flows/flowd/daemon_options.h"
+#include "flows/flowd/daemon/daemon_options.h"
 
 #include <unistd.h>
 
@@ -21,7 +21,8 @@ template <typename Duration>
 CLI::Option* AddSeconds(CLI::App& app, const std::string& name, Duration& out, const std::string& help) {
   return app
       .add_option_function<double>(
-          name, [&out](double s) { out = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s)); },
+          name,
+          [&out](double s) { out = std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s)); },
           help)
       ->check(CLI::NonNegativeNumber);
 }
@@ -33,85 +34,118 @@ ParsedOptions ParseDaemonOptions(int argc, const char* const* argv) {
   DaemonOptions& o = parsed.options;
   o.node_name = DefaultNodeName();
 
-  CLI::App app{"flowd: the flows per-node daemon. Observes every pod's traffic with eBPF and serves it "
-               "over Hubble's Observer API.",
-               "flowd"};
+  CLI::App app{
+      "flowd: the flows per-node daemon. Observes every pod's traffic with eBPF and serves it "
+      "over Hubble's Observer API.",
+      "flowd"};
   app.set_version_flag("--version", std::string("flowd ") + FLOWS_VERSION);
   app.get_formatter()->column_width(36);
 
   auto* api = "Observer API";
   app.add_option("--node-name", o.node_name, "this node's name in flows ($NODE_NAME, else the host name)")
-      ->group(api)->capture_default_str();
+      ->group(api)
+      ->capture_default_str();
   app.add_option("--socket-path", o.socket_path, "unix socket for the Observer API; \"\" for none")
-      ->group(api)->capture_default_str();
-  app.add_option("--listen-address", o.listen_address, "also serve on TCP host:port (e.g. :4244)")->group(api);
+      ->group(api)
+      ->capture_default_str();
+  app.add_option("--listen-address", o.listen_address, "also serve on TCP host:port (e.g. :4244)")
+      ->group(api);
   app.add_option("--tls-cert-file", o.tls_cert_file, "server certificate (PEM) for the TCP listener")
-      ->group(api)->check(CLI::ExistingFile);
+      ->group(api)
+      ->check(CLI::ExistingFile);
   app.add_option("--tls-key-file", o.tls_key_file, "server key (PEM)")->group(api)->check(CLI::ExistingFile);
   app.add_option("--tls-client-ca-files", o.tls_client_ca_files,
                  "CAs for client certificates: require mutual TLS")
-      ->group(api)->check(CLI::ExistingFile);
+      ->group(api)
+      ->check(CLI::ExistingFile);
   app.add_option("--store-capacity", o.store_capacity, "recent flows kept in memory")
-      ->group(api)->check(CLI::Range(1, 1 << 24))->capture_default_str();
+      ->group(api)
+      ->check(CLI::Range(1, 1 << 24))
+      ->capture_default_str();
 
   auto* metrics = "Metrics";
-  app.add_option("--metrics-address", o.metrics_address, "host:port for /metrics /healthz /readyz; \"\" for none")
-      ->group(metrics)->capture_default_str();
-  app.add_option("--metrics-prefix", o.metrics.prefix, "metric name prefix (\"hubble\" for Hubble's dashboards)")
-      ->group(metrics)->capture_default_str();
+  app.add_option("--metrics-address", o.metrics_address,
+                 "host:port for /metrics /healthz /readyz; \"\" for none")
+      ->group(metrics)
+      ->capture_default_str();
+  app.add_option("--metrics-prefix", o.metrics.prefix,
+                 "metric name prefix (\"hubble\" for Hubble's dashboards)")
+      ->group(metrics)
+      ->capture_default_str();
   std::string contexts;
-  app.add_option("--metrics-context", contexts,
-                 "context labels per metric, e.g. \"*:source=namespace,destination=namespace;http:source=pod\"")
+  app.add_option(
+         "--metrics-context", contexts,
+         "context labels per metric, e.g. \"*:source=namespace,destination=namespace;http:source=pod\"")
       ->group(metrics);
   app.add_option("--metrics-series-budget", o.metrics.series_budget,
                  "series per metric family before new ones go to \"other\"")
-      ->group(metrics)->check(CLI::PositiveNumber)->capture_default_str();
+      ->group(metrics)
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
 
   auto* identity = "Pod identity";
   app.add_option("--cni-socket", o.cni_socket, "unix socket flows-cni registers pods on; \"\" for none")
-      ->group(identity)->capture_default_str();
+      ->group(identity)
+      ->capture_default_str();
   app.add_option("--state-dir", o.state_dir, "where endpoints and loss counters survive restarts")
-      ->group(identity)->capture_default_str();
+      ->group(identity)
+      ->capture_default_str();
   app.add_option("--endpoints-file", o.endpoints_file, "static endpoints and services (JSON)")
-      ->group(identity)->check(CLI::ExistingFile);
+      ->group(identity)
+      ->check(CLI::ExistingFile);
   std::string kube_mode = "auto";
   app.add_option("--kubernetes", kube_mode,
                  "auto (in a pod, or with --kubeconfig/$KUBECONFIG), off, in-cluster, kubeconfig")
-      ->group(identity)->check(CLI::IsMember({"auto", "off", "in-cluster", "kubeconfig"}))->capture_default_str();
+      ->group(identity)
+      ->check(CLI::IsMember({"auto", "off", "in-cluster", "kubeconfig"}))
+      ->capture_default_str();
   app.add_option("--kubeconfig", o.kubeconfig, "kubeconfig file for the Kubernetes API")
-      ->group(identity)->check(CLI::ExistingFile);
+      ->group(identity)
+      ->check(CLI::ExistingFile);
   AddSeconds(app, "--kubernetes-sync-timeout", o.kubernetes_sync_timeout,
              "seconds to wait for the first pod list before serving anyway (default 30)")
       ->group(identity);
 
   auto* dp = "Datapath";
   app.add_option("--pin-root", o.datapath.pin_root, "bpffs directory for maps and links")
-      ->group(dp)->capture_default_str();
+      ->group(dp)
+      ->capture_default_str();
   app.add_option("--ring-bytes", o.datapath.ring_bytes, "flow ring size in bytes (power of two)")
-      ->group(dp)->capture_default_str();
+      ->group(dp)
+      ->capture_default_str();
   app.add_option("--flow-table-entries", o.datapath.flow_table_entries, "flows tracked in the kernel at once")
-      ->group(dp)->check(CLI::Range(1024u, 1u << 24))->capture_default_str();
-  app.add_option("--dns-port", o.datapath.dns_ports, "ports parsed as DNS (up to 4)")->group(dp)->capture_default_str();
-  app.add_flag("--per-packet", o.datapath.per_packet, "a flow record for every packet (debugging)")->group(dp);
+      ->group(dp)
+      ->check(CLI::Range(1024u, 1u << 24))
+      ->capture_default_str();
+  app.add_option("--dns-port", o.datapath.dns_ports, "ports parsed as DNS (up to 4)")
+      ->group(dp)
+      ->capture_default_str();
+  app.add_flag("--per-packet", o.datapath.per_packet, "a flow record for every packet (debugging)")
+      ->group(dp);
   AddSeconds(app, "--stats-interval", o.datapath.stats_interval,
              "seconds between stats records of a live flow; 0: off (default 5)")
       ->group(dp);
-  AddSeconds(app, "--flow-idle-timeout", o.flow_idle_timeout, "seconds of silence that end a flow (default 30)")
+  AddSeconds(app, "--flow-idle-timeout", o.flow_idle_timeout,
+             "seconds of silence that end a flow (default 30)")
       ->group(dp);
   AddSeconds(app, "--flow-closed-timeout", o.flow_closed_timeout,
              "seconds after FIN/RST that end a TCP flow (default 5)")
       ->group(dp);
   app.add_option("--interfaces", o.attach.pod_patterns, "pod interface name patterns (fnmatch)")
-      ->group(dp)->delimiter(',')->capture_default_str();
+      ->group(dp)
+      ->delimiter(',')
+      ->capture_default_str();
   app.add_option("--node-nic", o.attach.node_nic, "node NIC: auto (default route), none, or a name")
-      ->group(dp)->capture_default_str();
+      ->group(dp)
+      ->capture_default_str();
   bool no_xdp = false, detach_on_exit = false;
   app.add_flag("--no-xdp", no_xdp, "observe node NIC ingress with TC instead of XDP")->group(dp);
   app.add_flag("--detach-on-exit", detach_on_exit,
                "remove the programs when flowd stops (default: they stay, so a restart misses nothing)")
       ->group(dp);
   app.add_option("--log-level", o.log_level, "debug, info, warn, error")
-      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))->capture_default_str();
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -143,7 +177,8 @@ ParsedOptions ParseDaemonOptions(int argc, const char* const* argv) {
     return usage("nothing to serve on: give --socket-path or --listen-address");
   if (o.datapath.dns_ports.size() > 4) return usage("--dns-port: at most 4 ports");
   if (!contexts.empty()) {
-    if (auto s = ParseMetricContexts(contexts, &o.metrics); !s) return usage("--metrics-context: " + s.error().message);
+    if (auto s = ParseMetricContexts(contexts, &o.metrics); !s)
+      return usage("--metrics-context: " + s.error().message);
   }
   return parsed;
 }

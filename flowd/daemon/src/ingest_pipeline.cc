@@ -1,4 +1,4 @@
-#include "flows/flowd/ingest_pipeline.h"
+#include "flows/flowd/daemon/ingest_pipeline.h"
 
 #include <google/protobuf/arena.h>
 #include <malloc.h>

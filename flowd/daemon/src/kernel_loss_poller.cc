@@ -1,9 +1,8 @@
-#include "flows/flowd/kernel_loss_poller.h"
+#include "flows/flowd/daemon/kernel_loss_poller.h"
 
-#include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "flows/flowd/k8s/token_source.h"
+#include "flows/common/atomic_file.h"
 
 namespace flows::flowd {
 namespace {
@@ -19,7 +18,7 @@ constexpr std::pair<flows_counter, std::string_view> kLossCounters[] = {
 // {"ring_reserve_failed": 12, ...}; anything unreadable is an empty baseline.
 KernelCounters LoadSaved(const std::string& path) {
   KernelCounters saved;
-  auto text = k8s::ReadSmallFile(path, 64 << 10);
+  auto text = ReadSmallFile(path, 64 << 10);
   if (!text) return saved;
   auto j = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (!j.is_object()) return saved;
@@ -32,14 +31,9 @@ KernelCounters LoadSaved(const std::string& path) {
 
 void Save(const std::string& path, const KernelCounters& k) {
   nlohmann::json j = nlohmann::json::object();
-  for (int c = 0; c < FLOWS_CNT_MAX; ++c) j[std::string(KernelCounters::Name(static_cast<flows_counter>(c)))] = k.values[c];
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << j.dump() << "\n";
-    if (!out) return;  // the next poll tries again
-  }
-  std::rename(tmp.c_str(), path.c_str());
+  for (int c = 0; c < FLOWS_CNT_MAX; ++c)
+    j[std::string(KernelCounters::Name(static_cast<flows_counter>(c)))] = k.values[c];
+  (void)WriteFileAtomically(path, j.dump() + "\n");  // on failure the next poll tries again
 }
 
 }  // namespace
@@ -48,7 +42,7 @@ KernelLossPoller::KernelLossPoller(const datapath::CounterSource& counters, Loss
                                    std::string state_file)
     : counters_(counters), ledger_(ledger), state_file_(std::move(state_file)) {}
 
-datapath::Result<KernelCounters> KernelLossPoller::Poll() {
+Result<KernelCounters> KernelLossPoller::Poll() {
   auto now = counters_.Read();
   if (!now) return now.error();
   if (!loaded_) {

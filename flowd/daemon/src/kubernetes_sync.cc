@@ -1,4 +1,4 @@
-#include "flows/flowd/kubernetes_sync.h"
+#include "flows/flowd/daemon/kubernetes_sync.h"
 
 namespace flows::flowd {
 
@@ -48,8 +48,10 @@ void KubernetesSync::ApplyPod(const k8s::Pod& pod) {
 }
 
 void KubernetesSync::RemovePod(const k8s::Pod& pod) {
-  if (!pod.meta.uid.empty()) endpoints_.RemoveByUid(pod.meta.uid);
-  else endpoints_.RemoveByName(pod.meta.namespace_name, pod.meta.name);
+  if (!pod.meta.uid.empty())
+    endpoints_.RemoveByUid(pod.meta.uid);
+  else
+    endpoints_.RemoveByName(pod.meta.namespace_name, pod.meta.name);
 }
 
 k8s::InformerHandlers<k8s::Pod> KubernetesSync::PodHandlers() {
@@ -61,7 +63,7 @@ k8s::InformerHandlers<k8s::Pod> KubernetesSync::PodHandlers() {
     ApplyPod(p);
   };
   h.on_delete = [this](const k8s::Pod& p) { RemovePod(p); };
-  h.on_decode_error = [this](const k8s::Error& e) { Reject("pod: " + e.message); };
+  h.on_decode_error = [this](const Error& e) { Reject("pod: " + e.message); };
   return h;
 }
 
@@ -74,7 +76,7 @@ k8s::InformerHandlers<k8s::Service> KubernetesSync::ServiceHandlers() {
   h.on_add = apply;
   h.on_update = [apply](const k8s::Service&, const k8s::Service& s) { apply(s); };
   h.on_delete = [this](const k8s::Service& s) { services_.Remove(s.meta.namespace_name, s.meta.name); };
-  h.on_decode_error = [this](const k8s::Error& e) { Reject("service: " + e.message); };
+  h.on_decode_error = [this](const Error& e) { Reject("service: " + e.message); };
   return h;
 }
 
@@ -85,14 +87,17 @@ k8s::InformerHandlers<k8s::EndpointSlice> KubernetesSync::EndpointSliceHandlers(
       services_.RemoveSlice(s.meta.namespace_name, s.meta.name);
       return;
     }
-    if (Status st = services_.UpsertSlice(s.meta.namespace_name, s.meta.name, s.service_name, ReadyAddresses(s));
+    if (Status st =
+            services_.UpsertSlice(s.meta.namespace_name, s.meta.name, s.service_name, ReadyAddresses(s));
         !st)
       Reject("endpointslice " + s.meta.namespace_name + "/" + s.meta.name + ": " + st.error().message);
   };
   h.on_add = apply;
   h.on_update = [apply](const k8s::EndpointSlice&, const k8s::EndpointSlice& s) { apply(s); };
-  h.on_delete = [this](const k8s::EndpointSlice& s) { services_.RemoveSlice(s.meta.namespace_name, s.meta.name); };
-  h.on_decode_error = [this](const k8s::Error& e) { Reject("endpointslice: " + e.message); };
+  h.on_delete = [this](const k8s::EndpointSlice& s) {
+    services_.RemoveSlice(s.meta.namespace_name, s.meta.name);
+  };
+  h.on_decode_error = [this](const Error& e) { Reject("endpointslice: " + e.message); };
   return h;
 }
 

@@ -1,17 +1,15 @@
-#include "flows/flowd/link_watcher.h"
+#include "flows/flowd/daemon/link_watcher.h"
 
 #include <net/if.h>
 
 namespace flows::flowd {
 
-using datapath::Error;
-using datapath::OkStatus;
-using datapath::Status;
-
 LinkWatcher::LinkWatcher(datapath::LinkSource& links, datapath::Hooks& hooks, LinkWatcherOptions options)
     : links_(links), options_(std::move(options)), manager_(links, hooks, options_.policy) {}
 
-LinkWatcher::~LinkWatcher() { Stop(); }
+LinkWatcher::~LinkWatcher() {
+  Stop();
+}
 
 Status LinkWatcher::Start() {
   {

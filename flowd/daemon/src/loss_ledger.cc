@@ -1,4 +1,4 @@
-#include "flows/flowd/loss_ledger.h"
+#include "flows/flowd/daemon/loss_ledger.h"
 
 namespace flows::flowd {
 

@@ -1,4 +1,4 @@
-#include "flows/flowd/registry_identity.h"
+#include "flows/flowd/daemon/registry_identity.h"
 
 namespace flows::flowd {
 

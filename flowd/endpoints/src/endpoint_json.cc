@@ -1,6 +1,7 @@
-#include "flows/flowd/endpoint_json.h"
+#include "flows/flowd/endpoints/endpoint_json.h"
 
-#include "json_fields.h"
+#include "flows/common/ip_address.h"
+#include "flows/common/json_reader.h"
 
 namespace flows::flowd {
 
@@ -32,7 +33,7 @@ Result<Endpoint> EndpointFromJson(const json& j, std::string_view where) {
   const std::string at(where);
   if (!j.is_object()) return Error::Invalid(at + ": not a JSON object");
   Endpoint ep;
-  Fields f(j, at);
+  JsonFields f(j, at);
   f.String("namespace", ep.namespace_);
   f.String("pod_name", ep.pod_name);
   f.String("pod_uid", ep.pod_uid);
@@ -64,7 +65,7 @@ Result<Endpoint> EndpointFromJson(const json& j, std::string_view where) {
       const std::string wat = at + ".workloads[" + std::to_string(i) + "]";
       if (!w.is_object()) return Error::Invalid(wat + ": not a JSON object");
       Workload wl;
-      Fields wf(w, wat);
+      JsonFields wf(w, wat);
       wf.String("name", wl.name);
       wf.String("kind", wl.kind);
       if (wf.failed()) return wf.error();

@@ -1,4 +1,4 @@
-#include "flows/flowd/endpoint_registry.h"
+#include "flows/flowd/endpoints/endpoint_registry.h"
 
 #include <algorithm>
 #include <mutex>
@@ -6,13 +6,12 @@
 #include <set>
 #include <tuple>
 
-#include "atomic_file.h"
-#include "flows/flowd/endpoint_json.h"
+#include "flows/common/atomic_file.h"
+#include "flows/common/ip_address.h"
+#include "flows/flowd/endpoints/endpoint_json.h"
 
 namespace flows::flowd {
 namespace {
-
-using datapath::OkStatus;
 
 constexpr int kFileVersion = 1;
 constexpr std::size_t kMaxFileBytes = 256u << 20;  // ~1M endpoints; more is a broken file

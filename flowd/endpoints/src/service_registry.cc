@@ -1,16 +1,13 @@
-#include "flows/flowd/service_registry.h"
+#include "flows/flowd/endpoints/service_registry.h"
 
 #include <algorithm>
 #include <mutex>
 
-#include "flows/flowd/endpoint.h"
+#include "flows/common/ip_address.h"
+#include "flows/flowd/endpoints/endpoint.h"
 
 namespace flows::flowd {
 namespace {
-
-using datapath::Error;
-using datapath::OkStatus;
-using datapath::Result;
 
 // Canonical, de-duplicated addresses, or the first one that is not an address.
 Result<std::vector<std::string>> CanonicalIps(const std::vector<std::string>& raw, const std::string& owner) {
@@ -25,7 +22,7 @@ Result<std::vector<std::string>> CanonicalIps(const std::vector<std::string>& ra
 
 }  // namespace
 
-datapath::Status ServiceRegistry::Upsert(const Service& svc) {
+Status ServiceRegistry::Upsert(const Service& svc) {
   const ServiceRef ref{svc.namespace_, svc.name};
   if (ref.namespace_.empty() || ref.name.empty()) return Error::Invalid("service without namespace or name");
   auto ips = CanonicalIps(svc.cluster_ips, "service " + ref.namespace_ + "/" + ref.name);
@@ -75,9 +72,8 @@ void ServiceRegistry::IndexSlice(const Slice& s, int delta) {
   }
 }
 
-datapath::Status ServiceRegistry::UpsertSlice(std::string_view ns, std::string_view slice,
-                                              std::string_view service,
-                                              const std::vector<std::string>& addresses) {
+Status ServiceRegistry::UpsertSlice(std::string_view ns, std::string_view slice, std::string_view service,
+                                    const std::vector<std::string>& addresses) {
   if (ns.empty() || slice.empty() || service.empty())
     return Error::Invalid("endpoint slice without namespace, name or service");
   auto ips = CanonicalIps(addresses, "endpoint slice " + std::string(ns) + "/" + std::string(slice));

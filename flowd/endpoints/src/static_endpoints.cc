@@ -1,15 +1,15 @@
-#include "flows/flowd/static_endpoints.h"
+#include "flows/flowd/endpoints/static_endpoints.h"
 
 #include <nlohmann/json.hpp>
 
-#include "atomic_file.h"
-#include "flows/flowd/endpoint_json.h"
-#include "json_fields.h"
+#include "flows/common/atomic_file.h"
+#include "flows/common/ip_address.h"
+#include "flows/common/json_reader.h"
+#include "flows/flowd/endpoints/endpoint_json.h"
 
 namespace flows::flowd {
 namespace {
 
-using datapath::OkStatus;
 using nlohmann::json;
 
 constexpr std::size_t kMaxStaticFileBytes = 64u << 20;
@@ -17,7 +17,7 @@ constexpr std::size_t kMaxStaticFileBytes = 64u << 20;
 Result<StaticService> ServiceFromJson(const json& j, const std::string& where) {
   if (!j.is_object()) return Error::Invalid(where + ": not a JSON object");
   StaticService s;
-  Fields f(j, where);
+  JsonFields f(j, where);
   f.String("namespace", s.service.namespace_);
   f.String("name", s.service.name);
   f.StringList("cluster_ips", s.service.cluster_ips);

@@ -4,9 +4,9 @@
 #include <string>
 #include <vector>
 
+#include "flows/common/ip_address.h"
+#include "flows/common/json_reader.h"
 #include "flows/flowd/k8s/decode.h"
-#include "ip_text.h"
-#include "json_reader.h"
 
 namespace flows::flowd::k8s::detail {
 

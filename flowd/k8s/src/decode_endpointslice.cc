@@ -2,8 +2,6 @@
 
 namespace flows::flowd::k8s {
 
-using detail::JsonReader;
-
 namespace {
 
 void ReadEndpoint(JsonReader& r, const nlohmann::json& e, const std::string& path, bool fqdn, Endpoint& out) {

@@ -4,8 +4,6 @@
 
 namespace flows::flowd::k8s {
 
-using detail::JsonReader;
-
 namespace detail {
 
 std::string Describe(const char* kind, const nlohmann::json& object) {
@@ -52,7 +50,7 @@ void ReadMeta(JsonReader& r, const nlohmann::json& object, ObjectMeta& meta) {
 }
 
 Error Failure(const char* kind, const nlohmann::json& object, const JsonReader& r) {
-  return Error::Invalid(Describe(kind, object) + ": " + r.error());
+  return Error::Invalid(Describe(kind, object) + ": " + r.error().message);
 }
 
 void ReadIp(JsonReader& r, const nlohmann::json& v, const std::string& path, std::vector<std::string>& out) {

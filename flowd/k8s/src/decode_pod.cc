@@ -3,8 +3,6 @@
 
 namespace flows::flowd::k8s {
 
-using detail::JsonReader;
-
 Result<Pod> DecodePod(const nlohmann::json& object) {
   JsonReader r;
   Pod pod;

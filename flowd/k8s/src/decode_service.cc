@@ -2,8 +2,6 @@
 
 namespace flows::flowd::k8s {
 
-using detail::JsonReader;
-
 Result<Service> DecodeService(const nlohmann::json& object) {
   JsonReader r;
   Service svc;

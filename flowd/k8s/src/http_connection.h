@@ -15,7 +15,7 @@
 #include <string>
 
 #include "flows/flowd/k8s/cluster_config.h"
-#include "flows/flowd/k8s/result.h"
+#include "flows/flowd/k8s/errors.h"
 
 namespace flows::flowd::k8s::detail {
 

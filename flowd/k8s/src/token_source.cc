@@ -1,25 +1,8 @@
 #include "flows/flowd/k8s/token_source.h"
 
-#include <cerrno>
-#include <fstream>
-#include <sstream>
+#include "flows/common/atomic_file.h"
 
 namespace flows::flowd::k8s {
-
-Result<std::string> ReadSmallFile(const std::string& path, std::size_t max_bytes) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::System("open " + path, errno ? errno : ENOENT);
-  std::string data;
-  char buf[4096];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    data.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (data.size() > max_bytes) {
-      return Error{path + ": larger than " + std::to_string(max_bytes) + " bytes", kErrTooLarge};
-    }
-  }
-  if (in.bad()) return Error::System("read " + path, errno ? errno : EIO);
-  return data;
-}
 
 FileTokenSource::FileTokenSource(std::string path, std::chrono::seconds refresh, Clock now)
     : path_(std::move(path)), refresh_(refresh), now_(std::move(now)) {}

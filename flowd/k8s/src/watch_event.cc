@@ -4,11 +4,9 @@
 #include <iterator>
 #include <utility>
 
-#include "json_reader.h"
+#include "flows/common/json_reader.h"
 
 namespace flows::flowd::k8s {
-
-using detail::JsonReader;
 
 const char* ToString(EventType type) {
   switch (type) {
@@ -72,7 +70,7 @@ Result<WatchEvent> DecodeWatchEvent(std::string_view line, const JsonLimits& lim
     r.String(ev.object, "message", "object.message", message);
     ev.error_message = reason.empty() ? message : reason + ": " + message;
   }
-  if (r.failed()) return Error::Invalid(std::string("watch event ") + t + ": " + r.error());
+  if (r.failed()) return Error::Invalid(std::string("watch event ") + t + ": " + r.error().message);
   if (ev.type == EventType::kBookmark && ev.resource_version.empty()) {
     return Error::Invalid("watch event BOOKMARK: no metadata.resourceVersion");
   }

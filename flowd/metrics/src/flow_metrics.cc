@@ -1,7 +1,9 @@
-#include "flows/flowd/flow_metrics.h"
+#include "flows/flowd/metrics/flow_metrics.h"
 
 #include <array>
 #include <charconv>
+
+#include "flows/api/flow_fields.h"
 
 namespace flows::flowd {
 namespace {
@@ -14,43 +16,29 @@ using prometheus::Histogram;
 // Cilium's trace observation points, as Hubble names them.
 std::string_view TraceSubtype(const flow::Flow& f) {
   switch (f.event_type().sub_type()) {
-    case 0: return "to-endpoint";
-    case 3: return "to-stack";
-    case 5: return "from-endpoint";
-    case 10: return "from-network";
-    case 11: return "to-network";
-    default: return "unknown";
+    case 0:
+      return "to-endpoint";
+    case 3:
+      return "to-stack";
+    case 5:
+      return "from-endpoint";
+    case 10:
+      return "from-network";
+    case 11:
+      return "to-network";
+    default:
+      return "unknown";
   }
 }
 
 std::string_view Rcode(std::uint32_t rcode) {
-  static constexpr std::array<std::string_view, 6> kNames = {"NOERROR", "FORMERR", "SERVFAIL",
-                                                             "NXDOMAIN", "NOTIMP", "REFUSED"};
-  return rcode < kNames.size() ? kNames[rcode] : "OTHER";
+  const std::string_view name = api::DnsRcodeName(rcode);
+  return name.empty() ? "OTHER" : name;
 }
 
-std::string_view IcmpTypeName(bool v6, std::uint32_t type) {
-  if (!v6) {
-    switch (type) {
-      case 0: return "EchoReply";
-      case 3: return "DestinationUnreachable";
-      case 5: return "Redirect";
-      case 8: return "EchoRequest";
-      case 11: return "TimeExceeded";
-      default: return "Other";
-    }
-  }
-  switch (type) {
-    case 1: return "DestinationUnreachable";
-    case 3: return "TimeExceeded";
-    case 128: return "EchoRequest";
-    case 129: return "EchoReply";
-    case 133: return "RouterSolicitation";
-    case 134: return "RouterAdvertisement";
-    case 135: return "NeighborSolicitation";
-    case 136: return "NeighborAdvertisement";
-    default: return "Other";
-  }
+std::string_view IcmpType(bool v6, std::uint32_t type) {
+  const std::string_view name = api::IcmpTypeName(v6, type);
+  return name.empty() ? "Other" : name;
 }
 
 // Small integers as label values without allocating.
@@ -66,18 +54,18 @@ class Num {
 
 }  // namespace
 
-datapath::Result<ContextKind> ParseContextKind(std::string_view t) {
+Result<ContextKind> ParseContextKind(std::string_view t) {
   if (t == "namespace") return ContextKind::kNamespace;
   if (t == "pod") return ContextKind::kPod;
   if (t == "workload") return ContextKind::kWorkload;
   if (t == "dns") return ContextKind::kDns;
   if (t == "ip") return ContextKind::kIp;
   if (t == "none" || t.empty()) return ContextKind::kNone;
-  return datapath::Error::Invalid("unknown metric context \"" + std::string(t) +
-                                  "\" (namespace, pod, workload, dns, ip or none)");
+  return Error::Invalid("unknown metric context \"" + std::string(t) +
+                        "\" (namespace, pod, workload, dns, ip or none)");
 }
 
-datapath::Status ParseMetricContexts(std::string_view spec, MetricsOptions* o) {
+Status ParseMetricContexts(std::string_view spec, MetricsOptions* o) {
   while (!spec.empty()) {
     const auto semi = spec.find(';');
     std::string_view part = spec.substr(0, semi);
@@ -85,7 +73,8 @@ datapath::Status ParseMetricContexts(std::string_view spec, MetricsOptions* o) {
     if (part.empty()) continue;
     const auto colon = part.find(':');
     if (colon == std::string_view::npos)
-      return datapath::Error::Invalid("metric context \"" + std::string(part) + "\": expected <metric>:source=..,destination=..");
+      return Error::Invalid("metric context \"" + std::string(part) +
+                            "\": expected <metric>:source=..,destination=..");
     const std::string metric(part.substr(0, colon));
     MetricContext ctx;
     std::string_view kvs = part.substr(colon + 1);
@@ -95,38 +84,55 @@ datapath::Status ParseMetricContexts(std::string_view spec, MetricsOptions* o) {
       kvs = comma == std::string_view::npos ? std::string_view{} : kvs.substr(comma + 1);
       const auto eq = kv.find('=');
       if (eq == std::string_view::npos)
-        return datapath::Error::Invalid("metric context \"" + std::string(kv) + "\": expected source=<kind> or destination=<kind>");
+        return Error::Invalid("metric context \"" + std::string(kv) +
+                              "\": expected source=<kind> or destination=<kind>");
       auto kind = ParseContextKind(kv.substr(eq + 1));
       if (!kind) return kind.error();
-      if (kv.substr(0, eq) == "source") ctx.source = *kind;
-      else if (kv.substr(0, eq) == "destination") ctx.destination = *kind;
-      else return datapath::Error::Invalid("metric context key \"" + std::string(kv.substr(0, eq)) + "\": expected source or destination");
+      if (kv.substr(0, eq) == "source")
+        ctx.source = *kind;
+      else if (kv.substr(0, eq) == "destination")
+        ctx.destination = *kind;
+      else
+        return Error::Invalid("metric context key \"" + std::string(kv.substr(0, eq)) +
+                              "\": expected source or destination");
     }
-    if (metric == "*") o->default_context = ctx;
-    else o->context[metric] = ctx;
+    if (metric == "*")
+      o->default_context = ctx;
+    else
+      o->context[metric] = ctx;
   }
-  return datapath::OkStatus();
+  return OkStatus();
 }
 
 struct FlowMetrics::Families {
   Families(prometheus::Registry& r, const MetricsOptions& o)
-      : overflow_family(BuildCounter()
-                            .Name(o.prefix + "_metrics_series_overflow_total")
-                            .Help("Flows counted in an \"other\" series because a metric hit its series budget")
-                            .Register(r)),
+      : overflow_family(
+            BuildCounter()
+                .Name(o.prefix + "_metrics_series_overflow_total")
+                .Help("Flows counted in an \"other\" series because a metric hit its series budget")
+                .Register(r)),
         opts(o),
-        processed(Make<Counter>(r, "flows_processed_total", "Total number of flows processed", {"type", "subtype", "verdict"}, "flows_processed")),
-        dns_queries(Make<Counter>(r, "dns_queries_total", "Number of DNS queries observed", {"rcode", "qtypes", "ips_returned"}, "dns")),
-        dns_responses(Make<Counter>(r, "dns_responses_total", "Number of DNS responses observed", {"rcode", "qtypes", "ips_returned"}, "dns")),
-        http_requests(Make<Counter>(r, "http_requests_total", "Count of HTTP requests", {"method", "protocol", "reporter"}, "http")),
-        http_responses(Make<Counter>(r, "http_responses_total", "Count of HTTP responses", {"method", "protocol", "status", "reporter"}, "http")),
-        http_duration(Make<Histogram>(r, "http_request_duration_seconds", "Quantiles of HTTP request duration in seconds", {"method", "reporter"}, "http",
-                                      {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10})),
+        processed(Make<Counter>(r, "flows_processed_total", "Total number of flows processed",
+                                {"type", "subtype", "verdict"}, "flows_processed")),
+        dns_queries(Make<Counter>(r, "dns_queries_total", "Number of DNS queries observed",
+                                  {"rcode", "qtypes", "ips_returned"}, "dns")),
+        dns_responses(Make<Counter>(r, "dns_responses_total", "Number of DNS responses observed",
+                                    {"rcode", "qtypes", "ips_returned"}, "dns")),
+        http_requests(Make<Counter>(r, "http_requests_total", "Count of HTTP requests",
+                                    {"method", "protocol", "reporter"}, "http")),
+        http_responses(Make<Counter>(r, "http_responses_total", "Count of HTTP responses",
+                                     {"method", "protocol", "status", "reporter"}, "http")),
+        http_duration(Make<Histogram>(r, "http_request_duration_seconds",
+                                      "Quantiles of HTTP request duration in seconds", {"method", "reporter"},
+                                      "http", {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10})),
         tcp_flags(Make<Counter>(r, "tcp_flags_total", "TCP flag occurrences", {"flag", "family"}, "tcp")),
-        ports(Make<Counter>(r, "port_distribution_total", "Numbers of packets distributed by destination port", {"protocol", "port"}, "port-distribution")),
+        ports(Make<Counter>(r, "port_distribution_total",
+                            "Numbers of packets distributed by destination port", {"protocol", "port"},
+                            "port-distribution")),
         icmp(Make<Counter>(r, "icmp_total", "Number of ICMP messages", {"family", "type"}, "icmp")),
         drops(Make<Counter>(r, "drop_total", "Number of drops", {"reason", "protocol"}, "drop")),
-        lost_family(BuildCounter().Name(o.prefix + "_lost_events_total").Help("Number of lost events").Register(r)) {}
+        lost_family(
+            BuildCounter().Name(o.prefix + "_lost_events_total").Help("Number of lost events").Register(r)) {}
 
   struct Metric {
     std::unique_ptr<BudgetedFamily<Counter>> counter;
@@ -136,7 +142,8 @@ struct FlowMetrics::Families {
 
   template <typename M>
   Metric Make(prometheus::Registry& r, const std::string& name, const std::string& help,
-              std::vector<std::string> labels, const std::string& option_name, std::vector<double> buckets = {}) {
+              std::vector<std::string> labels, const std::string& option_name,
+              std::vector<double> buckets = {}) {
     Metric m;
     auto it = opts.context.find(option_name);
     m.ctx = it != opts.context.end() ? it->second : opts.default_context;
@@ -148,15 +155,16 @@ struct FlowMetrics::Families {
       m.counter = std::make_unique<BudgetedFamily<Counter>>(fam, labels, opts.series_budget, overflow);
     } else {
       auto& fam = BuildHistogram().Name(opts.prefix + "_" + name).Help(help).Register(r);
-      m.histogram = std::make_unique<BudgetedFamily<Histogram>>(fam, labels, opts.series_budget, overflow, buckets);
+      m.histogram =
+          std::make_unique<BudgetedFamily<Histogram>>(fam, labels, opts.series_budget, overflow, buckets);
     }
     return m;
   }
 
   prometheus::Family<Counter>& overflow_family;
   MetricsOptions opts;
-  Metric processed, dns_queries, dns_responses, http_requests, http_responses, http_duration, tcp_flags, ports,
-      icmp, drops;
+  Metric processed, dns_queries, dns_responses, http_requests, http_responses, http_duration, tcp_flags,
+      ports, icmp, drops;
   prometheus::Family<Counter>& lost_family;
   std::unordered_map<std::string, Counter*> lost;
 };
@@ -165,10 +173,11 @@ namespace {
 
 // The context label value for one side of a flow.
 std::string_view ContextValue(ContextKind kind, const flow::Endpoint& ep,
-                              const google::protobuf::RepeatedPtrField<std::string>& names, const std::string& ip,
-                              std::string& scratch) {
+                              const google::protobuf::RepeatedPtrField<std::string>& names,
+                              const std::string& ip, std::string& scratch) {
   switch (kind) {
-    case ContextKind::kNamespace: return ep.namespace_();
+    case ContextKind::kNamespace:
+      return ep.namespace_();
     case ContextKind::kPod:
       if (ep.pod_name().empty()) return "";
       scratch = ep.namespace_() + "/" + ep.pod_name();
@@ -177,9 +186,12 @@ std::string_view ContextValue(ContextKind kind, const flow::Endpoint& ep,
       if (ep.workloads().empty()) return "";
       scratch = ep.namespace_() + "/" + ep.workloads(0).name();
       return scratch;
-    case ContextKind::kDns: return names.empty() ? std::string_view{} : std::string_view(names[0]);
-    case ContextKind::kIp: return ip;
-    case ContextKind::kNone: break;
+    case ContextKind::kDns:
+      return names.empty() ? std::string_view{} : std::string_view(names[0]);
+    case ContextKind::kIp:
+      return ip;
+    case ContextKind::kNone:
+      break;
   }
   return "";
 }
@@ -208,14 +220,21 @@ void FlowMetrics::Observe(const flow::Flow& fl) {
     if (m.ctx.source != ContextKind::kNone)
       vals[n++] = ContextValue(m.ctx.source, fl.source(), fl.source_names(), fl.ip().source(), src_scratch);
     if (m.ctx.destination != ContextKind::kNone)
-      vals[n++] = ContextValue(m.ctx.destination, fl.destination(), fl.destination_names(), fl.ip().destination(), dst_scratch);
+      vals[n++] = ContextValue(m.ctx.destination, fl.destination(), fl.destination_names(),
+                               fl.ip().destination(), dst_scratch);
     switch (n) {  // initializer_list cannot be built from a runtime count
-      case 1: return m.counter->Get({vals[0]});
-      case 2: return m.counter->Get({vals[0], vals[1]});
-      case 3: return m.counter->Get({vals[0], vals[1], vals[2]});
-      case 4: return m.counter->Get({vals[0], vals[1], vals[2], vals[3]});
-      case 5: return m.counter->Get({vals[0], vals[1], vals[2], vals[3], vals[4]});
-      default: return m.counter->Get({vals[0], vals[1], vals[2], vals[3], vals[4], vals[5]});
+      case 1:
+        return m.counter->Get({vals[0]});
+      case 2:
+        return m.counter->Get({vals[0], vals[1]});
+      case 3:
+        return m.counter->Get({vals[0], vals[1], vals[2]});
+      case 4:
+        return m.counter->Get({vals[0], vals[1], vals[2], vals[3]});
+      case 5:
+        return m.counter->Get({vals[0], vals[1], vals[2], vals[3], vals[4]});
+      default:
+        return m.counter->Get({vals[0], vals[1], vals[2], vals[3], vals[4], vals[5]});
     }
   };
 
@@ -238,10 +257,12 @@ void FlowMetrics::Observe(const flow::Flow& fl) {
         std::size_t n = 2;
         auto& m = f_->http_duration;
         if (m.ctx.source != ContextKind::kNone)
-          vals[n++] = ContextValue(m.ctx.source, fl.source(), fl.source_names(), fl.ip().source(), src_scratch);
+          vals[n++] =
+              ContextValue(m.ctx.source, fl.source(), fl.source_names(), fl.ip().source(), src_scratch);
         if (m.ctx.destination != ContextKind::kNone)
-          vals[n++] = ContextValue(m.ctx.destination, fl.destination(), fl.destination_names(), fl.ip().destination(), dst_scratch);
-        auto& hist = n == 2 ? m.histogram->Get({vals[0], vals[1]})
+          vals[n++] = ContextValue(m.ctx.destination, fl.destination(), fl.destination_names(),
+                                   fl.ip().destination(), dst_scratch);
+        auto& hist = n == 2   ? m.histogram->Get({vals[0], vals[1]})
                      : n == 3 ? m.histogram->Get({vals[0], vals[1], vals[2]})
                               : m.histogram->Get({vals[0], vals[1], vals[2], vals[3]});
         hist.Observe(static_cast<double>(fl.l7().latency_ns()) / 1e9);
@@ -257,16 +278,25 @@ void FlowMetrics::Observe(const flow::Flow& fl) {
       counter(f_->dns_responses, {Rcode(d.rcode()), qtype, Num(d.ips_size()).view()}).Increment();
   }
   for (const auto& reason : fl.flow_stats().reasons()) {
-    if (reason == "tcp_syn") counter(f_->tcp_flags, {"SYN", family}).Increment();
-    else if (reason == "tcp_synack") counter(f_->tcp_flags, {"SYN-ACK", family}).Increment();
-    else if (reason == "tcp_fin") counter(f_->tcp_flags, {"FIN", family}).Increment();
-    else if (reason == "tcp_rst") counter(f_->tcp_flags, {"RST", family}).Increment();
+    if (reason == "tcp_syn")
+      counter(f_->tcp_flags, {"SYN", family}).Increment();
+    else if (reason == "tcp_synack")
+      counter(f_->tcp_flags, {"SYN-ACK", family}).Increment();
+    else if (reason == "tcp_fin")
+      counter(f_->tcp_flags, {"FIN", family}).Increment();
+    else if (reason == "tcp_rst")
+      counter(f_->tcp_flags, {"RST", family}).Increment();
     else if (reason == "new_flow") {
-      if (fl.l4().has_tcp()) counter(f_->ports, {"TCP", Num(fl.l4().tcp().destination_port()).view()}).Increment();
-      else if (fl.l4().has_udp()) counter(f_->ports, {"UDP", Num(fl.l4().udp().destination_port()).view()}).Increment();
-      else if (fl.l4().has_sctp()) counter(f_->ports, {"SCTP", Num(fl.l4().sctp().destination_port()).view()}).Increment();
-      else if (fl.l4().has_icmpv4()) counter(f_->icmp, {"IPv4", IcmpTypeName(false, fl.l4().icmpv4().type())}).Increment();
-      else if (fl.l4().has_icmpv6()) counter(f_->icmp, {"IPv6", IcmpTypeName(true, fl.l4().icmpv6().type())}).Increment();
+      if (fl.l4().has_tcp())
+        counter(f_->ports, {"TCP", Num(fl.l4().tcp().destination_port()).view()}).Increment();
+      else if (fl.l4().has_udp())
+        counter(f_->ports, {"UDP", Num(fl.l4().udp().destination_port()).view()}).Increment();
+      else if (fl.l4().has_sctp())
+        counter(f_->ports, {"SCTP", Num(fl.l4().sctp().destination_port()).view()}).Increment();
+      else if (fl.l4().has_icmpv4())
+        counter(f_->icmp, {"IPv4", IcmpType(false, fl.l4().icmpv4().type())}).Increment();
+      else if (fl.l4().has_icmpv6())
+        counter(f_->icmp, {"IPv6", IcmpType(true, fl.l4().icmpv6().type())}).Increment();
     }
   }
 }

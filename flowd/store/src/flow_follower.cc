@@ -1,4 +1,4 @@
-#include "flows/flowd/flow_follower.h"
+#include "flows/flowd/store/flow_follower.h"
 
 #include <algorithm>
 #include <mutex>

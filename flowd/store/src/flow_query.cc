@@ -1,4 +1,4 @@
-#include "flows/flowd/flow_query.h"
+#include "flows/flowd/store/flow_query.h"
 
 namespace flows::flowd {
 namespace {

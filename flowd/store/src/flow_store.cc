@@ -1,4 +1,4 @@
-#include "flows/flowd/flow_store.h"
+#include "flows/flowd/store/flow_store.h"
 
 #include <algorithm>
 #include <utility>
@@ -25,6 +25,11 @@ void FlowStore::Push(std::shared_ptr<const flow::Flow> flow) {
 std::uint64_t FlowStore::seen() const {
   std::lock_guard lock(mu_);
   return seen_;
+}
+
+std::size_t FlowStore::waiting_followers() const {
+  std::lock_guard lock(mu_);
+  return waiting_followers_;
 }
 
 std::size_t FlowStore::size() const {

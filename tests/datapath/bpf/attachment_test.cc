@@ -1,6 +1,8 @@
 // Attaching to real interfaces. Each test runs in a network namespace of
 // its own (unshare), holding a veth pair it creates, so nothing outside the
 // test is touched and everything disappears with the process.
+#include "flows/datapath/attachment.h"
+
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <gtest/gtest.h>
@@ -9,17 +11,39 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "empty.skel.h"
-#include "flows/datapath/attachment.h"
 #include "flows/datapath/loader.h"
 
 namespace flows::testing {
 namespace {
 
-using datapath::AttachPoint;
 using datapath::Attachment;
+using datapath::AttachMode;
+using datapath::AttachPoint;
+using datapath::TcAttach;
+
+// `tc qdisc show dev fl-test0` mentions a clsact qdisc.
+bool HasClsact() {
+  FILE* p = popen("tc qdisc show dev fl-test0", "r");
+  std::string out;
+  char buf[256];
+  while (p && fgets(buf, sizeof(buf), p)) out += buf;
+  if (p) pclose(p);
+  return out.find("clsact") != std::string::npos;
+}
+
+// Filters listed by `tc filter show dev fl-test0 <ingress|egress>`.
+std::string TcFilters(const char* dir) {
+  FILE* p = popen((std::string("tc filter show dev fl-test0 ") + dir).c_str(), "r");
+  std::string out;
+  char buf[256];
+  while (p && fgets(buf, sizeof(buf), p)) out += buf;
+  if (p) pclose(p);
+  return out;
+}
 
 class AttachTest : public ::testing::Test {
  protected:
@@ -62,12 +86,49 @@ TEST_F(AttachTest, TcxAttachAndDetach) {
     ASSERT_TRUE(in.ok()) << in.error().message;
     auto eg = Attachment::Attach(dp_->tc_egress_fd(), ifindex_, "fl-test0", AttachPoint::kTcEgress, "");
     ASSERT_TRUE(eg.ok()) << eg.error().message;
-    EXPECT_EQ(in->mode(), "tcx");
+    EXPECT_EQ(in->mode(), datapath::AttachMode::kTcx);
     EXPECT_EQ(TcxNames(AttachPoint::kTcIngress), std::vector<std::string>{"flows_tc_ingres"});
     EXPECT_EQ(TcxNames(AttachPoint::kTcEgress), std::vector<std::string>{"flows_tc_egress"});
   }
   EXPECT_TRUE(TcxNames(AttachPoint::kTcIngress).empty()) << "destroying the owner detaches";
   EXPECT_TRUE(TcxNames(AttachPoint::kTcEgress).empty());
+}
+
+TEST_F(AttachTest, ClsactQdiscWeCreatedGoesWithUs) {
+  ASSERT_FALSE(HasClsact());
+  {
+    auto in = Attachment::Attach(dp_->tc_ingress_fd(), ifindex_, "fl-test0", AttachPoint::kTcIngress, "",
+                                 TcAttach::kClsact);
+    ASSERT_TRUE(in.ok()) << in.error().message;
+    auto eg = Attachment::Attach(dp_->tc_egress_fd(), ifindex_, "fl-test0", AttachPoint::kTcEgress, "",
+                                 TcAttach::kClsact);
+    ASSERT_TRUE(eg.ok()) << eg.error().message;
+    EXPECT_EQ(in->mode(), AttachMode::kTcClsact);
+    EXPECT_TRUE(in->created_qdisc());
+    EXPECT_FALSE(eg->created_qdisc()) << "the ingress attach made it";
+    EXPECT_TRUE(HasClsact());
+    EXPECT_NE(TcFilters("ingress").find("flows_tc_ingres"), std::string::npos) << TcFilters("ingress");
+    EXPECT_NE(TcFilters("egress").find("flows_tc_egress"), std::string::npos) << TcFilters("egress");
+  }
+  EXPECT_FALSE(HasClsact()) << "we created the clsact qdisc, so we removed it";
+}
+
+TEST_F(AttachTest, ClsactQdiscSomeoneElseMadeStaysWithTheirFilter) {
+  // Another tool's qdisc and filter (cls_bpf with a program of its own).
+  LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = static_cast<int>(ifindex_), .attach_point = BPF_TC_INGRESS);
+  ASSERT_EQ(bpf_tc_hook_create(&hook), 0);
+  LIBBPF_OPTS(bpf_tc_opts, theirs, .prog_fd = bpf_program__fd(empty_->progs.empty_tc), .handle = 7, .priority = 9);
+  ASSERT_EQ(bpf_tc_attach(&hook, &theirs), 0);
+  {
+    auto in = Attachment::Attach(dp_->tc_ingress_fd(), ifindex_, "fl-test0", AttachPoint::kTcIngress, "",
+                                 TcAttach::kClsact);
+    ASSERT_TRUE(in.ok()) << in.error().message;
+    EXPECT_FALSE(in->created_qdisc());
+  }
+  EXPECT_TRUE(HasClsact()) << "not ours to remove";
+  const std::string left = TcFilters("ingress");
+  EXPECT_NE(left.find("empty_tc"), std::string::npos) << left;
+  EXPECT_EQ(left.find("flows_tc_ingres"), std::string::npos) << "our filter is gone: " << left;
 }
 
 TEST_F(AttachTest, GoesFirstAndLeavesOtherProgramsInPlace) {
@@ -117,11 +178,13 @@ TEST_F(AttachTest, ReattachAfterRestartSwapsTheProgramInsteadOfAddingOne) {
 }
 
 TEST_F(AttachTest, XdpNeverReplacesAForeignProgram) {
-  ASSERT_EQ(bpf_xdp_attach(static_cast<int>(ifindex_), bpf_program__fd(empty_->progs.empty_xdp), 0, nullptr), 0);
+  ASSERT_EQ(bpf_xdp_attach(static_cast<int>(ifindex_), bpf_program__fd(empty_->progs.empty_xdp), 0, nullptr),
+            0);
   auto ours = Attachment::Attach(dp_->xdp_ingress_fd(), ifindex_, "fl-test0", AttachPoint::kXdpIngress, "");
   ASSERT_FALSE(ours.ok());
   EXPECT_EQ(ours.error().err, EBUSY);
-  EXPECT_NE(ours.error().message.find("already has an XDP program"), std::string::npos) << ours.error().message;
+  EXPECT_NE(ours.error().message.find("already has an XDP program"), std::string::npos)
+      << ours.error().message;
   EXPECT_NE(ours.error().message.find("empty_xdp"), std::string::npos) << ours.error().message;
   __u32 id = 0;
   ASSERT_EQ(bpf_xdp_query_id(static_cast<int>(ifindex_), 0, &id), 0);
@@ -133,7 +196,7 @@ TEST_F(AttachTest, XdpAttachesWhenTheNicIsFree) {
   {
     auto ours = Attachment::Attach(dp_->xdp_ingress_fd(), ifindex_, "fl-test0", AttachPoint::kXdpIngress, "");
     ASSERT_TRUE(ours.ok()) << ours.error().message;
-    EXPECT_EQ(ours->mode(), "xdp-link");
+    EXPECT_EQ(ours->mode(), datapath::AttachMode::kXdpLink);
     __u32 id = 0;
     ASSERT_EQ(bpf_xdp_query_id(static_cast<int>(ifindex_), 0, &id), 0);
     EXPECT_NE(id, 0u);

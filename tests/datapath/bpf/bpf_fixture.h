@@ -52,12 +52,12 @@ class BpfTest : public ::testing::Test {
   // Runs the program once on `pkt`, checks it let the packet through
   // untouched, and returns the flows it reported.
   std::vector<datapath::Flow> Run(const std::vector<std::uint8_t>& pkt, Prog prog = Prog::kTcIngress) {
-    const int fd = prog == Prog::kTcIngress ? dp_->tc_ingress_fd()
+    const int fd = prog == Prog::kTcIngress  ? dp_->tc_ingress_fd()
                    : prog == Prog::kTcEgress ? dp_->tc_egress_fd()
                                              : dp_->xdp_ingress_fd();
     std::vector<std::uint8_t> out(pkt.size() + 256);
-    LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = pkt.data(),
-                .data_out = out.data(), .data_size_in = static_cast<__u32>(pkt.size()),
+    LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = pkt.data(), .data_out = out.data(),
+                .data_size_in = static_cast<__u32>(pkt.size()),
                 .data_size_out = static_cast<__u32>(out.size()), .repeat = 1);
     const int err = bpf_prog_test_run_opts(fd, &run);
     EXPECT_EQ(err, 0) << "BPF_PROG_TEST_RUN failed (needs root/CAP_BPF): " << strerror(errno);

@@ -83,7 +83,8 @@ TEST_F(BpfTest, SweeperEndsIdleFlowsWithTheirTotals) {
   EXPECT_TRUE(none->empty());
 
   // Closed TCP flows end after closed_timeout; others after idle_timeout.
-  datapath::FlowSweeper closed_only(table, clock_, decoder_, {std::chrono::hours(1), std::chrono::nanoseconds(1)});
+  datapath::FlowSweeper closed_only(table, clock_, decoder_,
+                                    {std::chrono::hours(1), std::chrono::nanoseconds(1)});
   auto ended = closed_only.Sweep();
   ASSERT_TRUE(ended.ok());
   ASSERT_EQ(ended->size(), 1u);
@@ -91,7 +92,8 @@ TEST_F(BpfTest, SweeperEndsIdleFlowsWithTheirTotals) {
   EXPECT_EQ((*ended)[0].l4_proto, IPPROTO_TCP);
   EXPECT_EQ((*ended)[0].packets, 2u);
 
-  datapath::FlowSweeper all(table, clock_, decoder_, {std::chrono::nanoseconds(1), std::chrono::nanoseconds(1)});
+  datapath::FlowSweeper all(table, clock_, decoder_,
+                            {std::chrono::nanoseconds(1), std::chrono::nanoseconds(1)});
   ended = all.Sweep();
   ASSERT_TRUE(ended.ok());
   ASSERT_EQ(ended->size(), 1u);

@@ -49,7 +49,8 @@ TEST_F(InterfacesTest, FindsTheDefaultRouteInterface) {
   auto none = links_->DefaultRouteIfindex();
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value()) << "a fresh namespace has no default route";
-  Sh("ip link add fl-nic0 type veth peer name fl-nic0p && ip link set fl-nic0p up && ip link set fl-nic0 up && "
+  Sh("ip link add fl-nic0 type veth peer name fl-nic0p && ip link set fl-nic0p up && ip link set fl-nic0 up "
+     "&& "
      "ip addr add 192.0.2.10/24 dev fl-nic0 && "
      "ip route add default via 192.0.2.1 dev fl-nic0");
   auto def = links_->DefaultRouteIfindex();

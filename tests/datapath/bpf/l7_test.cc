@@ -17,7 +17,12 @@ constexpr std::string_view kGet =
 
 std::vector<std::uint8_t> TcpWith(std::string_view payload, std::uint16_t sport = 41000,
                                   std::uint16_t dport = 3550) {
-  return PacketBuilder().Eth().Ipv4("10.244.1.5", "10.244.2.7").Tcp(sport, dport, kAck | kPsh).Payload(payload).Build();
+  return PacketBuilder()
+      .Eth()
+      .Ipv4("10.244.1.5", "10.244.2.7")
+      .Tcp(sport, dport, kAck | kPsh)
+      .Payload(payload)
+      .Build();
 }
 
 TEST_F(BpfTest, HttpRequestOnAnyPortIsDetectedByContent) {
@@ -74,7 +79,8 @@ TEST_F(BpfTest, PayloadPastTheWindowIsTruncatedAndCounted) {
 
 TEST_F(BpfTest, DnsQueryOverUdp) {
   const auto msg = DnsMessageBytes(0x1234, 0x0100, "productcatalog.demo-app.svc.cluster.local", 1);
-  const auto f = RunOne(PacketBuilder().Eth().Ipv4("10.244.1.5", "10.96.0.10").Udp(33333, 53).Payload(msg).Build());
+  const auto f =
+      RunOne(PacketBuilder().Eth().Ipv4("10.244.1.5", "10.96.0.10").Udp(33333, 53).Payload(msg).Build());
   EXPECT_EQ(f.reasons, FLOWS_REASON_NEW_FLOW | FLOWS_REASON_L7);
   ASSERT_TRUE(f.dns.has_value()) << f.l7_error;
   EXPECT_EQ(f.dns->id, 0x1234);
@@ -86,7 +92,8 @@ TEST_F(BpfTest, DnsQueryOverUdp) {
 TEST_F(BpfTest, DnsResponseWithAnswers) {
   const auto msg = DnsMessageBytes(0x1234, 0x8180, "productcatalog.demo-app.svc.cluster.local", 1,
                                    {{1, 30, {10, 96, 12, 34}}, {1, 30, {10, 96, 12, 35}}});
-  const auto f = RunOne(PacketBuilder().Eth().Ipv4("10.96.0.10", "10.244.1.5").Udp(53, 33333).Payload(msg).Build());
+  const auto f =
+      RunOne(PacketBuilder().Eth().Ipv4("10.96.0.10", "10.244.1.5").Udp(53, 33333).Payload(msg).Build());
   ASSERT_TRUE(f.dns.has_value()) << f.l7_error;
   EXPECT_TRUE(f.dns->response);
   EXPECT_EQ(f.dns->rcode, 0);
@@ -109,15 +116,18 @@ TEST_F(BpfTest, DnsNxdomainAndAaaaOverIpv6) {
   v6[0] = 0xfd;
   v6[15] = 0x42;
   const auto aaaa = DnsMessageBytes(8, 0x8180, "api.example", 28, {{28, 300, v6}});
-  const auto g = RunOne(PacketBuilder().Eth().Ipv6("fd00::a", "fd00::5").Udp(53, 40001).Payload(aaaa).Build());
+  const auto g =
+      RunOne(PacketBuilder().Eth().Ipv6("fd00::a", "fd00::5").Udp(53, 40001).Payload(aaaa).Build());
   ASSERT_TRUE(g.dns.has_value()) << g.l7_error;
   ASSERT_EQ(g.dns->answers.size(), 1u);
   EXPECT_EQ(g.dns->answers[0].data, "fd00::42");
 }
 
 TEST_F(BpfTest, DnsOverTcpSkipsTheLengthPrefix) {
-  const auto msg = WithTcpLength(DnsMessageBytes(99, 0x8180, "big.example", 5, {{5, 60, EncodedName("alias.example")}}));
-  const auto f = RunOne(PacketBuilder().Eth().Ipv4("10.0.0.53", "10.0.0.9").Tcp(53, 45000, kAck | kPsh).Payload(msg).Build());
+  const auto msg =
+      WithTcpLength(DnsMessageBytes(99, 0x8180, "big.example", 5, {{5, 60, EncodedName("alias.example")}}));
+  const auto f = RunOne(
+      PacketBuilder().Eth().Ipv4("10.0.0.53", "10.0.0.9").Tcp(53, 45000, kAck | kPsh).Payload(msg).Build());
   ASSERT_TRUE(f.dns.has_value()) << f.l7_error;
   EXPECT_EQ(f.dns->id, 99);
   ASSERT_EQ(f.dns->answers.size(), 1u);
@@ -128,7 +138,8 @@ TEST_F(BpfTest, DnsOverTcpSkipsTheLengthPrefix) {
 TEST_F(BpfTest, DnsCompressionLoopIsAnL7ErrorNotAHang) {
   // Header, then a question name that is a pointer to itself (offset 12).
   std::vector<std::uint8_t> loop = {0, 1, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 0x0c, 0, 1, 0, 1};
-  const auto f = RunOne(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.53").Udp(4000, 53).Payload(loop).Build());
+  const auto f =
+      RunOne(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.53").Udp(4000, 53).Payload(loop).Build());
   EXPECT_TRUE(f.reasons & FLOWS_REASON_L7);
   EXPECT_FALSE(f.dns.has_value());
   EXPECT_FALSE(f.l7_error.empty());
@@ -148,10 +159,12 @@ TEST_F(BpfTest, DnsPortsAreConfigurable) {
   opts.dns_ports = {5353};
   Reload(opts);
   const auto msg = DnsMessageBytes(1, 0x0100, "printer.local", 1);
-  const auto mdns = RunOne(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2").Udp(5353, 5353).Payload(msg).Build());
+  const auto mdns =
+      RunOne(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2").Udp(5353, 5353).Payload(msg).Build());
   ASSERT_TRUE(mdns.dns.has_value()) << mdns.l7_error;
   EXPECT_EQ(mdns.dns->query, "printer.local.");
-  const auto p53 = RunOne(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2").Udp(4000, 53).Payload(msg).Build());
+  const auto p53 =
+      RunOne(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2").Udp(4000, 53).Payload(msg).Build());
   EXPECT_FALSE(p53.dns.has_value()) << "53 is not a DNS port in this configuration";
   EXPECT_EQ(p53.reasons, FLOWS_REASON_NEW_FLOW);
 }

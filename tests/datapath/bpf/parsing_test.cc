@@ -93,15 +93,16 @@ TEST_F(BpfTest, UdpSctpAndIcmp) {
 }
 
 TEST_F(BpfTest, Ipv4OptionsAreSkipped) {
-  const auto f = RunOne(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2", {.ihl = 8}).Tcp(1, 2, kSyn).Build());
+  const auto f =
+      RunOne(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2", {.ihl = 8}).Tcp(1, 2, kSyn).Build());
   EXPECT_EQ(f.src_port, 1);
   EXPECT_EQ(f.dst_port, 2);
   EXPECT_TRUE(f.packet_flags & FLOWS_PKT_IPV4_OPTIONS);
 }
 
 TEST_F(BpfTest, Ipv4FragmentsL4OnlyFromTheFirst) {
-  const auto first = RunOne(
-      PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2", {.frag_off = 0x2000}).Udp(53, 5353).Build());
+  const auto first =
+      RunOne(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2", {.frag_off = 0x2000}).Udp(53, 5353).Build());
   EXPECT_EQ(first.src_port, 53);
   EXPECT_EQ(first.packet_flags & (FLOWS_PKT_FRAGMENT | FLOWS_PKT_LATER_FRAGMENT), FLOWS_PKT_FRAGMENT);
 
@@ -159,13 +160,14 @@ TEST_F(BpfTest, Ipv6ExtensionChainPastTheBoundIsCountedNotTracked) {
 }
 
 TEST_F(BpfTest, BadIhlIsMalformed) {
-  EXPECT_TRUE(Run(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2", {.ihl = 4}).Tcp(1, 2, kSyn).Build()).empty());
+  EXPECT_TRUE(
+      Run(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2", {.ihl = 4}).Tcp(1, 2, kSyn).Build()).empty());
   EXPECT_EQ(Delta(FLOWS_CNT_MALFORMED), 1u);
 }
 
 TEST_F(BpfTest, TotalLengthShorterThanHeaderIsMalformed) {
-  EXPECT_TRUE(
-      Run(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2", {.total_length = 12}).Udp(1, 2).Build()).empty());
+  EXPECT_TRUE(Run(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2", {.total_length = 12}).Udp(1, 2).Build())
+                  .empty());
   EXPECT_EQ(Delta(FLOWS_CNT_MALFORMED), 1u);
 }
 
@@ -177,13 +179,15 @@ TEST_F(BpfTest, TruncatedIpHeaderIsMalformed) {
   EXPECT_TRUE(Run(pkt, Prog::kXdp).empty());
   const auto pkt6 = PacketBuilder().Eth().Ipv6("fd00::1", "fd00::2").Udp(1, 2).BuildTruncated(14 + 30);
   EXPECT_TRUE(Run(pkt6, Prog::kXdp).empty());
-  const auto v6ext = PacketBuilder().Eth().Ipv6("fd00::1", "fd00::2").Ipv6Ext(0).Udp(1, 2).BuildTruncated(14 + 40 + 1);
+  const auto v6ext =
+      PacketBuilder().Eth().Ipv6("fd00::1", "fd00::2").Ipv6Ext(0).Udp(1, 2).BuildTruncated(14 + 40 + 1);
   EXPECT_TRUE(Run(v6ext, Prog::kXdp).empty());
   EXPECT_EQ(Delta(FLOWS_CNT_MALFORMED), 3u);
 }
 
 TEST_F(BpfTest, TruncatedTcpHeaderIsTrackedWithoutPorts) {
-  const auto pkt = PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2").Tcp(1, 2, kSyn).BuildTruncated(14 + 20 + 10);
+  const auto pkt =
+      PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2").Tcp(1, 2, kSyn).BuildTruncated(14 + 20 + 10);
   const auto f = RunOne(pkt);
   EXPECT_EQ(f.l4_proto, IPPROTO_TCP);
   EXPECT_EQ(f.src_port, 0);
@@ -201,18 +205,20 @@ TEST_F(BpfTest, VlanTags) {
   const auto one = RunOne(PacketBuilder().Eth().Vlan(100).Ipv4("10.0.0.1", "10.0.0.2").Udp(1, 2).Build());
   EXPECT_EQ(one.vlan_id, 100);
   EXPECT_EQ(one.inner_vlan_id, 0);
-  const auto qinq = RunOne(
-      PacketBuilder().Eth().Vlan(200, 0x88a8).Vlan(300).Ipv6("fd00::1", "fd00::2").Udp(1, 2).Build());
+  const auto qinq =
+      RunOne(PacketBuilder().Eth().Vlan(200, 0x88a8).Vlan(300).Ipv6("fd00::1", "fd00::2").Udp(1, 2).Build());
   EXPECT_EQ(qinq.vlan_id, 200);
   EXPECT_EQ(qinq.inner_vlan_id, 300);
   EXPECT_EQ(qinq.src.ToString(), "fd00::1");
   // A third tag is past what we parse: counted as non-IP, not tracked.
-  EXPECT_TRUE(Run(PacketBuilder().Eth().Vlan(1).Vlan(2).Vlan(3).Ipv4("10.0.0.1", "10.0.0.2").Udp(1, 2).Build())
-                  .empty());
+  EXPECT_TRUE(
+      Run(PacketBuilder().Eth().Vlan(1).Vlan(2).Vlan(3).Ipv4("10.0.0.1", "10.0.0.2").Udp(1, 2).Build())
+          .empty());
   EXPECT_EQ(Delta(FLOWS_CNT_NON_IP), 1u);
   // A VLAN tag cut short.
   EXPECT_TRUE(
-      Run(PacketBuilder().Eth().Vlan(5).Ipv4("10.0.0.1", "10.0.0.2").Udp(1, 2).BuildTruncated(16), Prog::kXdp).empty());
+      Run(PacketBuilder().Eth().Vlan(5).Ipv4("10.0.0.1", "10.0.0.2").Udp(1, 2).BuildTruncated(16), Prog::kXdp)
+          .empty());
   EXPECT_EQ(Delta(FLOWS_CNT_MALFORMED), 1u);
 }
 
@@ -240,8 +246,9 @@ TEST_F(BpfTest, XdpSeesTheSameFlowFields) {
   EXPECT_EQ(f.dst_port, 443);
   EXPECT_EQ(f.reasons, FLOWS_REASON_NEW_FLOW | FLOWS_REASON_TCP_SYN);
   // Hostile packets pass XDP too.
-  EXPECT_TRUE(Run(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2", {.ihl = 3}).Udp(1, 2).Build(), Prog::kXdp)
-                  .empty());
+  EXPECT_TRUE(
+      Run(PacketBuilder().Eth().Ipv4("10.0.0.1", "10.0.0.2", {.ihl = 3}).Udp(1, 2).Build(), Prog::kXdp)
+          .empty());
 }
 
 }  // namespace

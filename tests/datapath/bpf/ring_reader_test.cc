@@ -1,8 +1,10 @@
 // The reader thread: records reach the sink within the drain interval
 // without any wakeup from the kernel, and Stop() leaves nothing queued.
-#include <thread>
+#include <atomic>
+#include <chrono>
 
 #include "bpf_fixture.h"
+#include "wait_for.h"
 
 namespace flows::testing {
 namespace {
@@ -37,7 +39,7 @@ TEST_F(BpfTest, ThreadDrainsOnItsTimerAndInBatches) {
   ASSERT_TRUE(reader.ok());
   (*reader)->Start();
   RunFlows(dp_->tc_ingress_fd(), 500, 20000);
-  for (int i = 0; i < 100 && sink.count < 500; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  WaitFor([&] { return sink.count >= 500; }, std::chrono::seconds(5));
   EXPECT_EQ(sink.count, 500u);
   EXPECT_GE(sink.batches, 8u) << "500 records in batches of at most 64";
   RunFlows(dp_->tc_ingress_fd(), 7, 30000);
@@ -56,12 +58,15 @@ TEST_F(BpfTest, AFillingRingForcesAWakeup) {
   Reload(opts);
   CountingSink sink;
   // A drain interval far longer than the test: only a forced wakeup drains.
-  auto reader = datapath::RingReader::Create(dp_->ring_fd(), decoder_, sink, {std::chrono::seconds(30), 1024});
+  auto reader =
+      datapath::RingReader::Create(dp_->ring_fd(), decoder_, sink, {std::chrono::seconds(30), 1024});
   ASSERT_TRUE(reader.ok());
   (*reader)->Start();
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the thread is in its poll
+  // The thread waits in its poll (30 s of timer) before the ring fills.
+  ASSERT_TRUE(WaitFor([&] { return (*reader)->stats().polls > 0; })) << "the reader thread never polled";
   RunFlows(dp_->tc_ingress_fd(), 60, 40000);  // 60 x 152 B > 4096 B
-  for (int i = 0; i < 100 && sink.count == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // Seconds at most: far less than the 30 s timer.
+  WaitFor([&] { return sink.count > 0; }, std::chrono::seconds(5));
   EXPECT_GT(sink.count, 0u) << "no wakeup although the ring passed wakeup_bytes";
   EXPECT_GE((*reader)->stats().wakeups, 1u);
   (*reader)->Stop();

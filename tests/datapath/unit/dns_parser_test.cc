@@ -25,14 +25,10 @@ using Bytes = std::vector<std::uint8_t>;
 constexpr std::uint8_t kQueryA[] = {
     0x1a, 0x2b, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     // 0x000c name
-    0x0e, 'p', 'r', 'o', 'd', 'u', 'c', 't', 'c', 'a', 't', 'a', 'l', 'o', 'g',
-    0x08, 'd', 'e', 'm', 'o', '-', 'a', 'p', 'p',
-    0x03, 's', 'v', 'c',
-    0x07, 'c', 'l', 'u', 's', 't', 'e', 'r',
-    0x05, 'l', 'o', 'c', 'a', 'l',
-    0x00,
-    0x00, 0x01,  // type A
-    0x00, 0x01,  // class IN
+    0x0e, 'p', 'r', 'o', 'd', 'u', 'c', 't', 'c', 'a', 't', 'a', 'l', 'o', 'g', 0x08, 'd', 'e', 'm', 'o', '-',
+    'a', 'p', 'p', 0x03, 's', 'v', 'c', 0x07, 'c', 'l', 'u', 's', 't', 'e', 'r', 0x05, 'l', 'o', 'c', 'a',
+    'l', 0x00, 0x00, 0x01,  // type A
+    0x00, 0x01,             // class IN
 };
 
 // Domain Name System (response)
@@ -53,25 +49,115 @@ constexpr std::uint8_t kQueryA[] = {
 //         db-primary.demo-app.svc.cluster.local: type A, class IN, ttl 60,
 //             addr 192.0.2.11                                              @0x0058
 constexpr std::uint8_t kCnameResponse[] = {
-    0xbe, 0xef, 0x81, 0x80, 0x00, 0x01, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00,
-    // 0x000c question name; "demo-app" starts at 0x000f
-    0x02, 'd', 'b',
-    0x08, 'd', 'e', 'm', 'o', '-', 'a', 'p', 'p',
-    0x03, 's', 'v', 'c',
-    0x07, 'c', 'l', 'u', 's', 't', 'e', 'r',
-    0x05, 'l', 'o', 'c', 'a', 'l',
+    0xbe,
+    0xef,
+    0x81,
+    0x80,
     0x00,
-    0x00, 0x01, 0x00, 0x01,  // type A, class IN
+    0x01,
+    0x00,
+    0x03,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    // 0x000c question name; "demo-app" starts at 0x000f
+    0x02,
+    'd',
+    'b',
+    0x08,
+    'd',
+    'e',
+    'm',
+    'o',
+    '-',
+    'a',
+    'p',
+    'p',
+    0x03,
+    's',
+    'v',
+    'c',
+    0x07,
+    'c',
+    'l',
+    'u',
+    's',
+    't',
+    'e',
+    'r',
+    0x05,
+    'l',
+    'o',
+    'c',
+    'a',
+    'l',
+    0x00,
+    0x00,
+    0x01,
+    0x00,
+    0x01,  // type A, class IN
     // 0x002f answer 1: name -> 0x000c, CNAME, IN, ttl 300, rdlength 13
-    0xc0, 0x0c, 0x00, 0x05, 0x00, 0x01, 0x00, 0x00, 0x01, 0x2c, 0x00, 0x0d,
+    0xc0,
+    0x0c,
+    0x00,
+    0x05,
+    0x00,
+    0x01,
+    0x00,
+    0x00,
+    0x01,
+    0x2c,
+    0x00,
+    0x0d,
     // 0x003b rdata: "db-primary" then -> 0x000f
-    0x0a, 'd', 'b', '-', 'p', 'r', 'i', 'm', 'a', 'r', 'y', 0xc0, 0x0f,
+    0x0a,
+    'd',
+    'b',
+    '-',
+    'p',
+    'r',
+    'i',
+    'm',
+    'a',
+    'r',
+    'y',
+    0xc0,
+    0x0f,
     // 0x0048 answer 2: name -> 0x003b, A, IN, ttl 60, rdlength 4, 192.0.2.10
-    0xc0, 0x3b, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x3c, 0x00, 0x04,
-    0xc0, 0x00, 0x02, 0x0a,
+    0xc0,
+    0x3b,
+    0x00,
+    0x01,
+    0x00,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    0x3c,
+    0x00,
+    0x04,
+    0xc0,
+    0x00,
+    0x02,
+    0x0a,
     // 0x0058 answer 3: name -> 0x003b, A, IN, ttl 60, rdlength 4, 192.0.2.11
-    0xc0, 0x3b, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x3c, 0x00, 0x04,
-    0xc0, 0x00, 0x02, 0x0b,
+    0xc0,
+    0x3b,
+    0x00,
+    0x01,
+    0x00,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    0x3c,
+    0x00,
+    0x04,
+    0xc0,
+    0x00,
+    0x02,
+    0x0b,
 };
 static_assert(sizeof(kCnameResponse) == 0x68);
 
@@ -89,19 +175,95 @@ static_assert(sizeof(kCnameResponse) == 0x68);
 //         productcatalog.demo-app.svc.cluster.local: type AAAA, class IN, ttl 5,
 //             addr fd00:10:96::1a2b
 constexpr std::uint8_t kAaaaResponse[] = {
-    0x4c, 0x1d, 0x85, 0x80, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
-    // 0x000c question name
-    0x0e, 'p', 'r', 'o', 'd', 'u', 'c', 't', 'c', 'a', 't', 'a', 'l', 'o', 'g',
-    0x08, 'd', 'e', 'm', 'o', '-', 'a', 'p', 'p',
-    0x03, 's', 'v', 'c',
-    0x07, 'c', 'l', 'u', 's', 't', 'e', 'r',
-    0x05, 'l', 'o', 'c', 'a', 'l',
+    0x4c,
+    0x1d,
+    0x85,
+    0x80,
     0x00,
-    0x00, 0x1c, 0x00, 0x01,  // type AAAA, class IN
+    0x01,
+    0x00,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    // 0x000c question name
+    0x0e,
+    'p',
+    'r',
+    'o',
+    'd',
+    'u',
+    'c',
+    't',
+    'c',
+    'a',
+    't',
+    'a',
+    'l',
+    'o',
+    'g',
+    0x08,
+    'd',
+    'e',
+    'm',
+    'o',
+    '-',
+    'a',
+    'p',
+    'p',
+    0x03,
+    's',
+    'v',
+    'c',
+    0x07,
+    'c',
+    'l',
+    'u',
+    's',
+    't',
+    'e',
+    'r',
+    0x05,
+    'l',
+    'o',
+    'c',
+    'a',
+    'l',
+    0x00,
+    0x00,
+    0x1c,
+    0x00,
+    0x01,  // type AAAA, class IN
     // 0x003b answer: name -> 0x000c, AAAA, IN, ttl 5, rdlength 16
-    0xc0, 0x0c, 0x00, 0x1c, 0x00, 0x01, 0x00, 0x00, 0x00, 0x05, 0x00, 0x10,
-    0xfd, 0x00, 0x00, 0x10, 0x00, 0x96, 0x00, 0x00,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x1a, 0x2b,
+    0xc0,
+    0x0c,
+    0x00,
+    0x1c,
+    0x00,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
+    0x05,
+    0x00,
+    0x10,
+    0xfd,
+    0x00,
+    0x00,
+    0x10,
+    0x00,
+    0x96,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x00,
+    0x1a,
+    0x2b,
 };
 
 // Domain Name System (response)
@@ -121,18 +283,13 @@ constexpr std::uint8_t kAaaaResponse[] = {
 constexpr std::uint8_t kNxdomainResponse[] = {
     0x77, 0xe1, 0x85, 0x83, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00,
     // 0x000c question name; "cluster" starts at 0x0020
-    0x06, 'n', 'o', 's', 'u', 'c', 'h',
-    0x08, 'd', 'e', 'm', 'o', '-', 'a', 'p', 'p',
-    0x03, 's', 'v', 'c',
-    0x07, 'c', 'l', 'u', 's', 't', 'e', 'r',
-    0x05, 'l', 'o', 'c', 'a', 'l',
-    0x00,
-    0x00, 0x01, 0x00, 0x01,  // type A, class IN
+    0x06, 'n', 'o', 's', 'u', 'c', 'h', 0x08, 'd', 'e', 'm', 'o', '-', 'a', 'p', 'p', 0x03, 's', 'v', 'c',
+    0x07, 'c', 'l', 'u', 's', 't', 'e', 'r', 0x05, 'l', 'o', 'c', 'a', 'l', 0x00, 0x00, 0x01, 0x00,
+    0x01,  // type A, class IN
     // 0x0033 authority: name -> 0x0020, SOA, IN, ttl 30, rdlength 42
-    0xc0, 0x20, 0x00, 0x06, 0x00, 0x01, 0x00, 0x00, 0x00, 0x1e, 0x00, 0x2a,
-    0x02, 'n', 's', 0x03, 'd', 'n', 's', 0xc0, 0x20,
-    0x0a, 'h', 'o', 's', 't', 'm', 'a', 's', 't', 'e', 'r', 0xc0, 0x20,
-    0x65, 0x53, 0xf1, 0x00,  // serial
+    0xc0, 0x20, 0x00, 0x06, 0x00, 0x01, 0x00, 0x00, 0x00, 0x1e, 0x00, 0x2a, 0x02, 'n', 's', 0x03, 'd', 'n',
+    's', 0xc0, 0x20, 0x0a, 'h', 'o', 's', 't', 'm', 'a', 's', 't', 'e', 'r', 0xc0, 0x20, 0x65, 0x53, 0xf1,
+    0x00,                    // serial
     0x00, 0x00, 0x1c, 0x20,  // refresh 7200
     0x00, 0x00, 0x07, 0x08,  // retry 1800
     0x00, 0x01, 0x51, 0x80,  // expire 86400
@@ -160,10 +317,12 @@ Bytes QuestionOfLabels(std::initializer_list<std::size_t> lengths) {
   return With(b, {0x00, 0x00, 0x01, 0x00, 0x01});
 }
 
-std::string ErrorOf(const Result<DnsMessage>& r) { return r.ok() ? "<ok>" : r.error().message; }
+std::string ErrorOf(const Result<DnsMessage>& r) {
+  return r.ok() ? "<ok>" : r.error().message;
+}
 
-void ExpectAnswer(const DnsAnswer& a, const std::string& name, std::uint16_t type,
-                  std::uint32_t ttl, const std::string& data) {
+void ExpectAnswer(const DnsAnswer& a, const std::string& name, std::uint16_t type, std::uint32_t ttl,
+                  const std::string& data) {
   EXPECT_EQ(a.name, name);
   EXPECT_EQ(a.type, type);
   EXPECT_EQ(a.ttl, ttl);
@@ -208,8 +367,7 @@ TEST(DnsParser, Aaaa) {
   EXPECT_EQ(r->flags, 0x8580);
   EXPECT_EQ(r->qtype, 28);
   ASSERT_EQ(r->answers.size(), 1u);
-  ExpectAnswer(r->answers[0], "productcatalog.demo-app.svc.cluster.local.", 28, 5,
-               "fd00:10:96::1a2b");
+  ExpectAnswer(r->answers[0], "productcatalog.demo-app.svc.cluster.local.", 28, 5, "fd00:10:96::1a2b");
 }
 
 TEST(DnsParser, NxdomainIgnoresAuthority) {
@@ -259,8 +417,7 @@ TEST(DnsParser, QuestionCutIsAnError) {
 }
 
 TEST(DnsParser, ShortHeader) {
-  EXPECT_EQ(ErrorOf(ParseDns(std::span(kQueryA).first(11))),
-            "dns: header truncated (11 of 12 bytes)");
+  EXPECT_EQ(ErrorOf(ParseDns(std::span(kQueryA).first(11))), "dns: header truncated (11 of 12 bytes)");
   EXPECT_EQ(ErrorOf(ParseDns({})), "dns: header truncated (0 of 12 bytes)");
 }
 
@@ -282,8 +439,8 @@ TEST(DnsParser, RootName) {
 
 TEST(DnsParser, UnprintableLabelBytesAreEscaped) {
   // One label: 'a' NUL SP '.' '\' 0xff.
-  auto r = ParseDns(With(Header(1, 0), {0x06, 'a', 0x00, ' ', '.', '\\', 0xff, 0x00,
-                                        0x00, 0x01, 0x00, 0x01}));
+  auto r =
+      ParseDns(With(Header(1, 0), {0x06, 'a', 0x00, ' ', '.', '\\', 0xff, 0x00, 0x00, 0x01, 0x00, 0x01}));
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(r->query, "a\\000\\032\\.\\\\\\255.");
 }
@@ -296,23 +453,20 @@ TEST(DnsParser, SelfPointer) {
 
 TEST(DnsParser, PointerLoopThroughALabel) {
   // 0x000c: "a", then pointer -> 0x000c: each hop goes back, yet it cycles.
-  EXPECT_EQ(ErrorOf(ParseDns(With(Header(1, 0),
-                                  {0x01, 'a', 0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01}))),
+  EXPECT_EQ(ErrorOf(ParseDns(With(Header(1, 0), {0x01, 'a', 0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01}))),
             "dns: question name: compression pointer does not point backwards");
 }
 
 TEST(DnsParser, TwoPointersToEachOther) {
   // 0x000c: pointer -> 0x000e; 0x000e: pointer -> 0x000c.
-  EXPECT_EQ(ErrorOf(ParseDns(With(Header(1, 0), {0xc0, 0x0e, 0xc0, 0x0c, 0x00, 0x01, 0x00,
-                                                 0x01}))),
+  EXPECT_EQ(ErrorOf(ParseDns(With(Header(1, 0), {0xc0, 0x0e, 0xc0, 0x0c, 0x00, 0x01, 0x00, 0x01}))),
             "dns: question name: compression pointer does not point backwards");
 }
 
 TEST(DnsParser, ForwardPointerChain) {
   // 0x000c -> 0x000e -> 0x0010: <Root>. Terminates, but compressors never
   // point forwards, so it is rejected.
-  EXPECT_EQ(ErrorOf(ParseDns(With(Header(1, 0), {0xc0, 0x0e, 0xc0, 0x10, 0x00, 0x00, 0x01,
-                                                 0x00, 0x01}))),
+  EXPECT_EQ(ErrorOf(ParseDns(With(Header(1, 0), {0xc0, 0x0e, 0xc0, 0x10, 0x00, 0x00, 0x01, 0x00, 0x01}))),
             "dns: question name: compression pointer does not point backwards");
 }
 
@@ -335,8 +489,8 @@ Bytes PointerChain(std::size_t hops) {
     b.insert(b.end(), {0xc0, static_cast<std::uint8_t>(prev)});
     prev = here;
   }
-  return With(b, {0xc0, static_cast<std::uint8_t>(prev), 0x00, 0x01, 0x00, 0x01, 0x00, 0x00,
-                  0x00, 0x01, 0x00, 0x04, 0x0a, 0x00, 0x00, 0x01});
+  return With(b, {0xc0, static_cast<std::uint8_t>(prev), 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00,
+                  0x04, 0x0a, 0x00, 0x00, 0x01});
 }
 
 TEST(DnsParser, PointerChainWithinJumpLimit) {
@@ -348,8 +502,7 @@ TEST(DnsParser, PointerChainWithinJumpLimit) {
 }
 
 TEST(DnsParser, PointerChainOverJumpLimit) {
-  EXPECT_EQ(ErrorOf(ParseDns(PointerChain(16))),
-            "dns: answer 1 name: too many compression pointers");
+  EXPECT_EQ(ErrorOf(ParseDns(PointerChain(16))), "dns: answer 1 name: too many compression pointers");
 }
 
 TEST(DnsParser, LabelLengths) {
@@ -381,23 +534,22 @@ TEST(DnsParser, NameLengthLimit) {
 TEST(DnsParser, BadRdata) {
   const Bytes question = With(Header(1, 1), {0x00, 0x00, 0x01, 0x00, 0x01});
   // <Root>: A, IN, ttl 1, rdlength 5.
-  EXPECT_EQ(ErrorOf(ParseDns(With(question, {0x00, 0x00, 0x01, 0x00, 0x01, 0, 0, 0, 1, 0x00,
-                                             0x05, 1, 2, 3, 4, 5}))),
+  EXPECT_EQ(ErrorOf(ParseDns(
+                With(question, {0x00, 0x00, 0x01, 0x00, 0x01, 0, 0, 0, 1, 0x00, 0x05, 1, 2, 3, 4, 5}))),
             "dns: answer 0: A rdata is not 4 bytes");
   // <Root>: CNAME, IN, rdlength 2 holding the start of "abc.".
-  EXPECT_EQ(ErrorOf(ParseDns(With(question, {0x00, 0x00, 0x05, 0x00, 0x01, 0, 0, 0, 1, 0x00,
-                                             0x02, 0x03, 'a', 'b', 'c', 0x00}))),
+  EXPECT_EQ(ErrorOf(ParseDns(With(question, {0x00, 0x00, 0x05, 0x00, 0x01, 0, 0, 0, 1, 0x00, 0x02, 0x03, 'a',
+                                             'b', 'c', 0x00}))),
             "dns: answer 0: CNAME target overruns its rdata");
   // <Root>: CNAME, IN, rdlength 4 holding "a." and a stray byte.
-  EXPECT_EQ(ErrorOf(ParseDns(With(question, {0x00, 0x00, 0x05, 0x00, 0x01, 0, 0, 0, 1, 0x00,
-                                             0x04, 0x01, 'a', 0x00, 0xff}))),
+  EXPECT_EQ(ErrorOf(ParseDns(With(
+                question, {0x00, 0x00, 0x05, 0x00, 0x01, 0, 0, 0, 1, 0x00, 0x04, 0x01, 'a', 0x00, 0xff}))),
             "dns: answer 0: CNAME rdata longer than its target");
 }
 
 TEST(DnsParser, AddressTypesOutsideClassInAreNotDecoded) {
   // <Root>: A, class CH (3), ttl 0, rdlength 2 (a Chaosnet address).
-  auto r = ParseDns(With(Header(0, 1), {0x00, 0x00, 0x01, 0x00, 0x03, 0, 0, 0, 0, 0x00, 0x02,
-                                        0x01, 0x02}));
+  auto r = ParseDns(With(Header(0, 1), {0x00, 0x00, 0x01, 0x00, 0x03, 0, 0, 0, 0, 0x00, 0x02, 0x01, 0x02}));
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->answers.size(), 1u);
   ExpectAnswer(r->answers[0], ".", 1, 0, "");
@@ -437,8 +589,7 @@ TEST(DnsParser, OverTcpBadFraming) {
   Bytes segment = {0x00, 0x0b};
   segment.insert(segment.end(), std::begin(kQueryA), std::end(kQueryA));
   EXPECT_EQ(ErrorOf(ParseDnsOverTcp(segment)), "dns: tcp length 11 shorter than a header");
-  EXPECT_EQ(ErrorOf(ParseDnsOverTcp(Bytes{0x00, 0x20, 0x12, 0x34})),
-            "dns: header truncated (2 of 12 bytes)");
+  EXPECT_EQ(ErrorOf(ParseDnsOverTcp(Bytes{0x00, 0x20, 0x12, 0x34})), "dns: header truncated (2 of 12 bytes)");
 }
 
 TEST(DnsParser, TypeNames) {

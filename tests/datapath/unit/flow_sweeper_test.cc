@@ -45,8 +45,9 @@ TEST(FlowSweeper, EndsOnlyIdleFlows) {
   FakeTable table;
   testing::FakeClock clock;
   RecordDecoder decoder(clock);
-  table.entries = {Entry(IPPROTO_UDP, 1, 100), Entry(IPPROTO_UDP, 2, 70), Entry(IPPROTO_TCP, 3, 96, FLOWS_TCP_FIN),
-                   Entry(IPPROTO_TCP, 4, 98, FLOWS_TCP_RST), Entry(IPPROTO_TCP, 5, 96, FLOWS_TCP_SYN)};
+  table.entries = {Entry(IPPROTO_UDP, 1, 100), Entry(IPPROTO_UDP, 2, 70),
+                   Entry(IPPROTO_TCP, 3, 96, FLOWS_TCP_FIN), Entry(IPPROTO_TCP, 4, 98, FLOWS_TCP_RST),
+                   Entry(IPPROTO_TCP, 5, 96, FLOWS_TCP_SYN)};
   clock.now_ns = 100'000'000'000;
   FlowSweeper sweeper(table, clock, decoder, {std::chrono::seconds(30), std::chrono::seconds(3)});
   auto ended = sweeper.Sweep();

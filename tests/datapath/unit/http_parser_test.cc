@@ -17,7 +17,9 @@ Result<HttpMessage> Parse(std::string_view text) {
   return ParseHttp({reinterpret_cast<const std::uint8_t*>(text.data()), text.size()});
 }
 
-std::string ErrorOf(const Result<HttpMessage>& r) { return r.ok() ? "<ok>" : r.error().message; }
+std::string ErrorOf(const Result<HttpMessage>& r) {
+  return r.ok() ? "<ok>" : r.error().message;
+}
 
 void ExpectRequest(const Result<HttpMessage>& r, const std::string& method, const std::string& url,
                    const std::string& host, const std::string& version) {
@@ -30,8 +32,7 @@ void ExpectRequest(const Result<HttpMessage>& r, const std::string& method, cons
   EXPECT_EQ(r->status, 0);
 }
 
-void ExpectResponse(const Result<HttpMessage>& r, std::uint16_t status,
-                    const std::string& version) {
+void ExpectResponse(const Result<HttpMessage>& r, std::uint16_t status, const std::string& version) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_TRUE(r->response);
   EXPECT_EQ(r->status, status);
@@ -47,8 +48,8 @@ TEST(HttpParser, GetWithHost) {
                       "User-Agent: curl/8.5.0\r\n"
                       "Accept: */*\r\n"
                       "\r\n"),
-                "GET", "/api/products?id=OLJCESPC7Z",
-                "productcatalog.demo-app.svc.cluster.local:3550", "HTTP/1.1");
+                "GET", "/api/products?id=OLJCESPC7Z", "productcatalog.demo-app.svc.cluster.local:3550",
+                "HTTP/1.1");
 }
 
 TEST(HttpParser, PostWithHostAfterOtherHeadersAndPaddedValue) {
@@ -62,11 +63,10 @@ TEST(HttpParser, PostWithHostAfterOtherHeadersAndPaddedValue) {
 }
 
 TEST(HttpParser, Responses) {
-  ExpectResponse(Parse("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>"), 200,
-                 "HTTP/1.1");
+  ExpectResponse(Parse("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n<html>"), 200, "HTTP/1.1");
   ExpectResponse(Parse("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"), 404, "HTTP/1.1");
   ExpectResponse(Parse("HTTP/1.0 500 Internal Server Error\r\n"), 500, "HTTP/1.0");
-  ExpectResponse(Parse("HTTP/1.1 204 \r\n\r\n"), 204, "HTTP/1.1");  // empty reason
+  ExpectResponse(Parse("HTTP/1.1 204 \r\n\r\n"), 204, "HTTP/1.1");            // empty reason
   ExpectResponse(Parse("HTTP/1.1 302\r\nLocation: /\r\n"), 302, "HTTP/1.1");  // no reason
 }
 
@@ -79,10 +79,8 @@ TEST(HttpParser, Http10WithoutHost) {
 }
 
 TEST(HttpParser, HostNameIsCaseInsensitive) {
-  ExpectRequest(Parse("GET / HTTP/1.1\r\nHOST: a.example\r\n\r\n"), "GET", "/", "a.example",
-                "HTTP/1.1");
-  ExpectRequest(Parse("GET / HTTP/1.1\r\nhOsT:b.example\r\n\r\n"), "GET", "/", "b.example",
-                "HTTP/1.1");
+  ExpectRequest(Parse("GET / HTTP/1.1\r\nHOST: a.example\r\n\r\n"), "GET", "/", "a.example", "HTTP/1.1");
+  ExpectRequest(Parse("GET / HTTP/1.1\r\nhOsT:b.example\r\n\r\n"), "GET", "/", "b.example", "HTTP/1.1");
 }
 
 TEST(HttpParser, HostLookalikesAreNotHost) {
@@ -92,14 +90,13 @@ TEST(HttpParser, HostLookalikesAreNotHost) {
 }
 
 TEST(HttpParser, FirstHostWins) {
-  ExpectRequest(Parse("GET / HTTP/1.1\r\nHost: first\r\nHost: second\r\n\r\n"), "GET", "/",
-                "first", "HTTP/1.1");
+  ExpectRequest(Parse("GET / HTTP/1.1\r\nHost: first\r\nHost: second\r\n\r\n"), "GET", "/", "first",
+                "HTTP/1.1");
 }
 
 TEST(HttpParser, HostWithControlOrNonAsciiBytesIsDropped) {
   ExpectRequest(Parse("GET / HTTP/1.1\r\nHost: a\x01z\r\n\r\n"), "GET", "/", "", "HTTP/1.1");
-  ExpectRequest(Parse("GET / HTTP/1.1\r\nHost: caf\xc3\xa9\r\n\r\n"), "GET", "/", "",
-                "HTTP/1.1");
+  ExpectRequest(Parse("GET / HTTP/1.1\r\nHost: caf\xc3\xa9\r\n\r\n"), "GET", "/", "", "HTTP/1.1");
 }
 
 TEST(HttpParser, HostInBodyIsIgnored) {
@@ -107,13 +104,13 @@ TEST(HttpParser, HostInBodyIsIgnored) {
 }
 
 TEST(HttpParser, HeaderLinesMayEndInBareLf) {
-  ExpectRequest(Parse("GET / HTTP/1.1\r\nAccept: */*\nHost: lf.example\n\n"), "GET", "/",
-                "lf.example", "HTTP/1.1");
+  ExpectRequest(Parse("GET / HTTP/1.1\r\nAccept: */*\nHost: lf.example\n\n"), "GET", "/", "lf.example",
+                "HTTP/1.1");
 }
 
 TEST(HttpParser, HeaderLineCutByWindowIsIgnored) {
-  ExpectRequest(Parse("GET /index.html HTTP/1.1\r\nUser-Agent: kube-probe/1.29\r\nHost: fronte"),
-                "GET", "/index.html", "", "HTTP/1.1");
+  ExpectRequest(Parse("GET /index.html HTTP/1.1\r\nUser-Agent: kube-probe/1.29\r\nHost: fronte"), "GET",
+                "/index.html", "", "HTTP/1.1");
   ExpectRequest(Parse("GET / HTTP/1.1\r\nHost: frontend\r"), "GET", "/", "", "HTTP/1.1");
   ExpectRequest(Parse("GET / HTTP/1.1\r\n"), "GET", "/", "", "HTTP/1.1");
 }
@@ -128,8 +125,7 @@ TEST(HttpParser, FirstLineWithoutCrlf) {
 
 TEST(HttpParser, Garbage) {
   // The start of a TLS ClientHello.
-  EXPECT_EQ(ErrorOf(Parse(std::string_view("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n",
-                                           13))),
+  EXPECT_EQ(ErrorOf(Parse(std::string_view("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n", 13))),
             "http: no space in request line");
   EXPECT_EQ(ErrorOf(Parse("\r\n")), "http: no space in request line");
   EXPECT_EQ(ErrorOf(Parse(" / HTTP/1.1\r\n")), "http: bad method");
@@ -140,8 +136,7 @@ TEST(HttpParser, Garbage) {
   EXPECT_EQ(ErrorOf(Parse("GET / HTTP/1.1 \r\n")), "http: bad version in request line");
   EXPECT_EQ(ErrorOf(Parse("GET / HTTP/2.0\r\n")), "http: bad version in request line");
   EXPECT_EQ(ErrorOf(Parse("GET / HTTP/1.2\r\n")), "http: bad version in request line");
-  EXPECT_EQ(ErrorOf(Parse("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")),
-            "http: bad version in request line");
+  EXPECT_EQ(ErrorOf(Parse("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")), "http: bad version in request line");
 }
 
 TEST(HttpParser, BadStatusLines) {
@@ -149,8 +144,7 @@ TEST(HttpParser, BadStatusLines) {
   EXPECT_EQ(ErrorOf(Parse("HTTP/1.1 2x0 OK\r\n")), "http: bad status code");
   EXPECT_EQ(ErrorOf(Parse("HTTP/1.1 600 Nope\r\n")), "http: bad status code");
   EXPECT_EQ(ErrorOf(Parse("HTTP/1.1 2000 OK\r\n")), "http: bad status code");
-  EXPECT_EQ(ErrorOf(Parse("HTTP/1.1 200 O\x01K\r\n")),
-            "http: control character in reason phrase");
+  EXPECT_EQ(ErrorOf(Parse("HTTP/1.1 200 O\x01K\r\n")), "http: control character in reason phrase");
   EXPECT_EQ(ErrorOf(Parse("HTTP/2 200\r\n")), "http: status line too short");
   EXPECT_EQ(ErrorOf(Parse("HTTP/2.0 200 OK\r\n")), "http: bad version in status line");
   EXPECT_EQ(ErrorOf(Parse("HTTP/1.1  200 OK\r\n")), "http: bad status code");
@@ -165,8 +159,7 @@ TEST(HttpParser, MethodMustBeUppercaseLetters) {
   EXPECT_EQ(ErrorOf(Parse("Get / HTTP/1.1\r\n")), "http: bad method");
   EXPECT_EQ(ErrorOf(Parse("M-SEARCH * HTTP/1.1\r\n")), "http: bad method");
   EXPECT_EQ(ErrorOf(Parse("ABCDEFGHIJKLMNOPQ / HTTP/1.1\r\n")), "http: bad method");  // 17
-  ExpectRequest(Parse("ABCDEFGHIJKLMNOP / HTTP/1.1\r\n"), "ABCDEFGHIJKLMNOP", "/", "",
-                "HTTP/1.1");
+  ExpectRequest(Parse("ABCDEFGHIJKLMNOP / HTTP/1.1\r\n"), "ABCDEFGHIJKLMNOP", "/", "", "HTTP/1.1");
   ExpectRequest(Parse("OPTIONS * HTTP/1.1\r\n"), "OPTIONS", "*", "", "HTTP/1.1");
 }
 

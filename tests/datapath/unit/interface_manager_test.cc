@@ -4,42 +4,15 @@
 
 #include <gtest/gtest.h>
 
-#include <cerrno>
 #include <set>
+
+#include "fake_links.h"
 
 namespace flows::datapath {
 namespace {
 
-class FakeLinks final : public LinkSource {
- public:
-  std::vector<LinkInfo> links;
-  std::optional<std::uint32_t> default_ifindex;
-  std::vector<LinkEvent> events;
-
-  Result<std::vector<LinkInfo>> List() override { return links; }
-  Result<std::optional<std::uint32_t>> DefaultRouteIfindex() override { return default_ifindex; }
-  Result<std::vector<LinkEvent>> WaitForEvents(std::chrono::milliseconds) override {
-    return std::exchange(events, {});
-  }
-};
-
-class FakeHooks final : public Hooks {
- public:
-  std::set<std::pair<std::uint32_t, AttachPoint>> attached;
-  std::set<std::uint32_t> xdp_busy;  // interfaces with a foreign XDP program
-  int attach_calls = 0;
-
-  Status Attach(const LinkInfo& link, AttachPoint p) override {
-    ++attach_calls;
-    if (p == AttachPoint::kXdpIngress && xdp_busy.count(link.ifindex))
-      return Error{"interface " + link.name + " already has an XDP program", EBUSY};
-    attached.insert({link.ifindex, p});
-    return OkStatus();
-  }
-  void DetachAll(std::uint32_t ifindex) override {
-    std::erase_if(attached, [&](const auto& a) { return a.first == ifindex; });
-  }
-};
+using testing::FakeHooks;
+using testing::FakeLinks;
 
 const LinkInfo kLo{1, "lo", ""};
 const LinkInfo kEth0{2, "eth0", ""};
@@ -93,14 +66,13 @@ TEST(InterfaceManager, ResyncAttachesPlannedHooksOnce) {
   FakeHooks hooks;
   InterfaceManager m(links, hooks, {});
   ASSERT_TRUE(m.Resync().ok());
-  EXPECT_EQ(hooks.attached, (std::set<std::pair<std::uint32_t, AttachPoint>>{
-                                {2, AttachPoint::kXdpIngress},
-                                {2, AttachPoint::kTcEgress},
-                                {4, AttachPoint::kTcIngress},
-                                {4, AttachPoint::kTcEgress}}));
-  const int calls = hooks.attach_calls;
+  EXPECT_EQ(hooks.attached(), (std::set<std::pair<std::uint32_t, AttachPoint>>{{2, AttachPoint::kXdpIngress},
+                                                                               {2, AttachPoint::kTcEgress},
+                                                                               {4, AttachPoint::kTcIngress},
+                                                                               {4, AttachPoint::kTcEgress}}));
+  const int calls = hooks.attach_calls();
   ASSERT_TRUE(m.Resync().ok());
-  EXPECT_EQ(hooks.attach_calls, calls) << "a second resync attaches nothing twice";
+  EXPECT_EQ(hooks.attach_calls(), calls) << "a second resync attaches nothing twice";
 }
 
 TEST(InterfaceManager, ForeignXdpFallsBackToTcIngress) {
@@ -108,11 +80,11 @@ TEST(InterfaceManager, ForeignXdpFallsBackToTcIngress) {
   links.links = {kEth0};
   links.default_ifindex = 2;
   FakeHooks hooks;
-  hooks.xdp_busy = {2};
+  hooks.SetXdpBusy({2});
   InterfaceManager m(links, hooks, {});
   ASSERT_TRUE(m.Resync().ok());
-  EXPECT_EQ(hooks.attached, (std::set<std::pair<std::uint32_t, AttachPoint>>{{2, AttachPoint::kTcIngress},
-                                                                             {2, AttachPoint::kTcEgress}}));
+  EXPECT_EQ(hooks.attached(), (std::set<std::pair<std::uint32_t, AttachPoint>>{{2, AttachPoint::kTcIngress},
+                                                                               {2, AttachPoint::kTcEgress}}));
   const auto& st = m.interfaces().at(2);
   ASSERT_EQ(st.errors.size(), 1u);
   EXPECT_NE(st.errors[0].find("already has an XDP program"), std::string::npos);
@@ -123,16 +95,17 @@ TEST(InterfaceManager, FollowsLinkEvents) {
   FakeHooks hooks;
   InterfaceManager m(links, hooks, {});
   ASSERT_TRUE(m.Resync().ok());
-  EXPECT_TRUE(hooks.attached.empty());
+  EXPECT_TRUE(hooks.attached().empty());
 
-  links.events = {{LinkEvent::Type::kAddedOrChanged, kVeth}, {LinkEvent::Type::kAddedOrChanged, kBridge}};
+  links.Push({LinkEvent::Type::kAddedOrChanged, kVeth});
+  links.Push({LinkEvent::Type::kAddedOrChanged, kBridge});
   ASSERT_TRUE(m.PollEvents(std::chrono::milliseconds(0)).ok());
-  EXPECT_EQ(hooks.attached.size(), 2u);
+  EXPECT_EQ(hooks.attached().size(), 2u);
   EXPECT_EQ(m.interfaces().size(), 1u);
 
-  links.events = {{LinkEvent::Type::kRemoved, kVeth}};
+  links.Push({LinkEvent::Type::kRemoved, kVeth});
   ASSERT_TRUE(m.PollEvents(std::chrono::milliseconds(0)).ok());
-  EXPECT_TRUE(hooks.attached.empty());
+  EXPECT_TRUE(hooks.attached().empty());
   EXPECT_TRUE(m.interfaces().empty());
 }
 
@@ -140,12 +113,12 @@ TEST(InterfaceManager, RenameReplansTheInterface) {
   FakeLinks links;
   FakeHooks hooks;
   InterfaceManager m(links, hooks, {});
-  links.events = {{LinkEvent::Type::kAddedOrChanged, kVeth}};
+  links.Push({LinkEvent::Type::kAddedOrChanged, kVeth});
   ASSERT_TRUE(m.PollEvents(std::chrono::milliseconds(0)).ok());
-  EXPECT_EQ(hooks.attached.size(), 2u);
-  links.events = {{LinkEvent::Type::kAddedOrChanged, {4, "eth1", "veth"}}};  // moved/renamed: no match
+  EXPECT_EQ(hooks.attached().size(), 2u);
+  links.Push({LinkEvent::Type::kAddedOrChanged, {4, "eth1", "veth"}});  // moved/renamed: no match
   ASSERT_TRUE(m.PollEvents(std::chrono::milliseconds(0)).ok());
-  EXPECT_TRUE(hooks.attached.empty());
+  EXPECT_TRUE(hooks.attached().empty());
 }
 
 TEST(InterfaceManager, ResyncForgetsVanishedLinks) {
@@ -154,10 +127,10 @@ TEST(InterfaceManager, ResyncForgetsVanishedLinks) {
   FakeHooks hooks;
   InterfaceManager m(links, hooks, {});
   ASSERT_TRUE(m.Resync().ok());
-  EXPECT_EQ(hooks.attached.size(), 4u);
+  EXPECT_EQ(hooks.attached().size(), 4u);
   links.links = {kCali};  // kVeth's removal event was lost
   ASSERT_TRUE(m.Resync().ok());
-  EXPECT_EQ(hooks.attached.size(), 2u);
+  EXPECT_EQ(hooks.attached().size(), 2u);
   EXPECT_EQ(m.interfaces().count(kVeth.ifindex), 0u);
 }
 
@@ -167,13 +140,13 @@ TEST(InterfaceManager, CniNamedPodVethIsAttachedWhateverItsName) {
   InterfaceManager m(links, hooks, {});
   const LinkInfo custom{8, "pod-eth-7", "veth"};  // matches no pattern
   ASSERT_TRUE(m.AttachPod(custom));
-  EXPECT_TRUE(hooks.attached.count({8, AttachPoint::kTcIngress}));
-  EXPECT_TRUE(hooks.attached.count({8, AttachPoint::kTcEgress}));
+  EXPECT_TRUE(hooks.attached().count({8, AttachPoint::kTcIngress}));
+  EXPECT_TRUE(hooks.attached().count({8, AttachPoint::kTcEgress}));
   EXPECT_FALSE(m.interfaces().at(8).node_nic);
   // A second request (a repeated ADD) attaches nothing twice.
-  const int calls = hooks.attach_calls;
+  const int calls = hooks.attach_calls();
   ASSERT_TRUE(m.AttachPod(custom));
-  EXPECT_EQ(hooks.attach_calls, calls);
+  EXPECT_EQ(hooks.attach_calls(), calls);
   EXPECT_FALSE(m.AttachPod(kBridge));
 }
 

@@ -66,7 +66,8 @@ TEST_F(DecoderTest, DecodesEveryField) {
   EXPECT_EQ(f->reasons, FLOWS_REASON_NEW_FLOW | FLOWS_REASON_TCP_SYN);
   EXPECT_EQ(f->packets, 1u);
   EXPECT_EQ(f->bytes, 74u);
-  EXPECT_EQ(f->time.time_since_epoch(), std::chrono::nanoseconds(5'000'000'123 + FakeClock::kWallMinusKernelNs));
+  EXPECT_EQ(f->time.time_since_epoch(),
+            std::chrono::nanoseconds(5'000'000'123 + FakeClock::kWallMinusKernelNs));
   EXPECT_EQ(f->first_seen.time_since_epoch(),
             std::chrono::nanoseconds(5'000'000'000 + FakeClock::kWallMinusKernelNs));
 }

@@ -1,4 +1,4 @@
-#include "flows/flowd/cni_config.h"
+#include "flows/flowd/cni/cni_config.h"
 
 #include <gtest/gtest.h>
 

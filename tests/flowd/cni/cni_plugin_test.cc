@@ -1,4 +1,4 @@
-#include "flows/flowd/cni_plugin.h"
+#include "flows/flowd/cni/cni_plugin.h"
 
 #include <gtest/gtest.h>
 
@@ -16,7 +16,7 @@ struct FakeFlowd {
   std::vector<CniRequest> requests;
   std::string socket;
   std::chrono::milliseconds timeout{0};
-  datapath::Result<CniReply> answer = CniReply{true, true, true, ""};
+  Result<CniReply> answer = CniReply{true, true, true, ""};
 
   CniPluginIo Io() {
     CniPluginIo io;
@@ -97,11 +97,10 @@ TEST(CniPlugin, Add040) {
 }
 
 TEST(CniPlugin, AddFailsOpenWhenFlowdIsDownSlowOrRefuses) {
-  for (datapath::Result<CniReply> answer : {
-           datapath::Result<CniReply>(datapath::Error::System("connect /run/test.sock", ENOENT)),
-           datapath::Result<CniReply>(
-               datapath::Error{"wait for reply: flowd did not answer in time", ETIMEDOUT}),
-           datapath::Result<CniReply>(CniReply{false, false, false, "attach: No such device"}),
+  for (Result<CniReply> answer : {
+           Result<CniReply>(Error::System("connect /run/test.sock", ENOENT)),
+           Result<CniReply>(Error{"wait for reply: flowd did not answer in time", ETIMEDOUT}),
+           Result<CniReply>(CniReply{false, false, false, "attach: No such device"}),
        }) {
     FakeFlowd flowd;
     flowd.answer = answer;
@@ -195,7 +194,7 @@ TEST(CniPlugin, DelTwiceSecondWithoutNetnsOrPrevResult) {
   EXPECT_EQ(out.stdout_text, "");
   CniEnv again = Env("DEL");
   again.netns.clear();
-  flowd.answer = datapath::Error::System("connect", ECONNREFUSED);  // and flowd is gone by now
+  flowd.answer = Error::System("connect", ECONNREFUSED);  // and flowd is gone by now
   out = RunCniPlugin(again, ChainedConfig(nullptr), flowd.Io());
   EXPECT_EQ(out.exit_code, 0);
   EXPECT_EQ(out.stdout_text, "");
@@ -223,7 +222,7 @@ TEST(CniPlugin, Check) {
   out = RunCniPlugin(Env("CHECK"), ChainedConfig(testing::kBridgeResult100), flowd.Io());
   EXPECT_EQ(ErrorOf(out)["code"], 100);
 
-  flowd.answer = datapath::Error::System("connect", ENOENT);  // flowd down: fail open
+  flowd.answer = Error::System("connect", ENOENT);  // flowd down: fail open
   out = RunCniPlugin(Env("CHECK"), ChainedConfig(testing::kBridgeResult100), flowd.Io());
   EXPECT_EQ(out.exit_code, 0);
   EXPECT_FALSE(out.log.empty());

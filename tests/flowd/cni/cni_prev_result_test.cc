@@ -1,4 +1,4 @@
-#include "flows/flowd/cni_prev_result.h"
+#include "flows/flowd/cni/cni_prev_result.h"
 
 #include <gtest/gtest.h>
 
@@ -12,7 +12,7 @@ namespace t = testing;
 
 const IsBridgeFn kNoKernel = [](const std::string&) { return false; };
 
-datapath::Result<PodPlumbing> Parse(const char* text, const IsBridgeFn& is_bridge = kNoKernel) {
+Result<PodPlumbing> Parse(const char* text, const IsBridgeFn& is_bridge = kNoKernel) {
   return ParsePrevResult(ordered_json::parse(text), is_bridge);
 }
 

@@ -1,4 +1,4 @@
-#include "flows/flowd/cni_protocol.h"
+#include "flows/flowd/cni/cni_protocol.h"
 
 #include <gtest/gtest.h>
 

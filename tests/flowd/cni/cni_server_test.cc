@@ -1,4 +1,4 @@
-#include "flows/flowd/cni_server.h"
+#include "flows/flowd/cni/cni_server.h"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>
@@ -12,8 +12,8 @@
 #include <mutex>
 #include <thread>
 
-#include "flows/flowd/cni_client.h"
-#include "flows/flowd/registry_sink.h"
+#include "flows/flowd/cni/cni_client.h"
+#include "flows/flowd/cni/registry_sink.h"
 #include "temp_dir.h"
 
 namespace flows::flowd {
@@ -24,17 +24,17 @@ using testing::TempDir;
 
 class FakeSink : public EndpointSink {
  public:
-  datapath::Status OnAdd(const Endpoint& ep) override {
+  Status OnAdd(const Endpoint& ep) override {
     std::this_thread::sleep_for(delay);
     std::lock_guard lock(mu);
     added.push_back(ep);
-    if (!fail_add.empty()) return datapath::Error::Invalid(fail_add);
-    return datapath::OkStatus();
+    if (!fail_add.empty()) return Error::Invalid(fail_add);
+    return OkStatus();
   }
-  datapath::Status OnDel(const std::string& container_id) override {
+  Status OnDel(const std::string& container_id) override {
     std::lock_guard lock(mu);
     deleted.push_back(container_id);
-    return datapath::OkStatus();
+    return OkStatus();
   }
   bool Knows(const std::string& container_id) override {
     std::lock_guard lock(mu);
@@ -319,10 +319,10 @@ TEST(CniClient, AbsentSocketFailsFast) {
 TEST(RegistrySink, RecordsAttachesAndForgets) {
   EndpointRegistry registry;
   std::vector<std::pair<std::string, std::uint32_t>> attached;
-  RegistrySink sink(registry, [&](const std::string& ifname, std::uint32_t ifindex) -> datapath::Status {
+  RegistrySink sink(registry, [&](const std::string& ifname, std::uint32_t ifindex) -> Status {
     attached.emplace_back(ifname, ifindex);
-    if (ifname == "gone0") return datapath::Error::System("attach gone0", ENODEV);
-    return datapath::OkStatus();
+    if (ifname == "gone0") return Error::System("attach gone0", ENODEV);
+    return OkStatus();
   });
   CniRequest req = Add("cid1");
   EXPECT_EQ(HandleCniLine(SerializeCniRequest(req), sink, "node-1"),

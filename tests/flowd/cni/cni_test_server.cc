@@ -15,8 +15,8 @@
 #include <set>
 #include <thread>
 
-#include "flows/flowd/cni_server.h"
-#include "flows/flowd/endpoint_json.h"
+#include "flows/flowd/cni/cni_server.h"
+#include "flows/flowd/endpoints/endpoint_json.h"
 
 namespace {
 
@@ -26,7 +26,7 @@ class RecordingSink : public EndpointSink {
  public:
   RecordingSink(std::string path, std::chrono::milliseconds delay) : path_(std::move(path)), delay_(delay) {}
 
-  flows::datapath::Status OnAdd(const Endpoint& ep) override {
+  flows::Status OnAdd(const Endpoint& ep) override {
     std::this_thread::sleep_for(delay_);
     nlohmann::json line = EndpointToJson(ep);
     line["op"] = "add";
@@ -35,14 +35,14 @@ class RecordingSink : public EndpointSink {
     Record(line);
     known_.insert(ep.container_id);
     if (!ep.host_ifname.empty() && (seen == 0 || seen != ep.host_ifindex))
-      return flows::datapath::Error::Invalid("no interface " + ep.host_ifname + " with index " +
-                                             std::to_string(ep.host_ifindex) + " here");
-    return flows::datapath::OkStatus();
+      return flows::Error::Invalid("no interface " + ep.host_ifname + " with index " +
+                                   std::to_string(ep.host_ifindex) + " here");
+    return flows::OkStatus();
   }
-  flows::datapath::Status OnDel(const std::string& container_id) override {
+  flows::Status OnDel(const std::string& container_id) override {
     Record({{"op", "del"}, {"container_id", container_id}});
     known_.erase(container_id);
-    return flows::datapath::OkStatus();
+    return flows::OkStatus();
   }
   bool Knows(const std::string& container_id) override {
     Record({{"op", "check"}, {"container_id", container_id}});

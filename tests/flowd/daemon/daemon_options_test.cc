@@ -1,6 +1,6 @@
 // flowd's flags: defaults a user relies on, and usage errors that stop it
 // with exit code 2 before anything starts.
-#include "flows/flowd/daemon_options.h"
+#include "flows/flowd/daemon/daemon_options.h"
 
 #include <gtest/gtest.h>
 
@@ -34,9 +34,25 @@ TEST(DaemonOptions, DefaultsMatchTheDocs) {
 }
 
 TEST(DaemonOptions, ValuesAreParsed) {
-  auto p = Parse({"--node-name", "n1", "--listen-address", ":4244", "--metrics-prefix", "hubble", "--store-capacity",
-                  "1000", "--kubernetes", "off", "--no-xdp", "--node-nic", "none", "--interfaces", "veth*,cali*",
-                  "--flow-idle-timeout", "2.5", "--detach-on-exit", "--metrics-context",
+  auto p = Parse({"--node-name",
+                  "n1",
+                  "--listen-address",
+                  ":4244",
+                  "--metrics-prefix",
+                  "hubble",
+                  "--store-capacity",
+                  "1000",
+                  "--kubernetes",
+                  "off",
+                  "--no-xdp",
+                  "--node-nic",
+                  "none",
+                  "--interfaces",
+                  "veth*,cali*",
+                  "--flow-idle-timeout",
+                  "2.5",
+                  "--detach-on-exit",
+                  "--metrics-context",
                   "*:source=namespace;http:destination=pod"});
   ASSERT_FALSE(p.exit_code);
   const DaemonOptions& o = p.options;
@@ -62,7 +78,8 @@ TEST(DaemonOptions, UsageErrorsExitWithTwo) {
            {"--store-capacity", "0"},
            {"--socket-path", ""},  // and no --listen-address: nothing to serve on
            {"--metrics-context", "dns:source=galaxy"},
-           {"--dns-port", "53", "--dns-port", "54", "--dns-port", "55", "--dns-port", "56", "--dns-port", "57"},
+           {"--dns-port", "53", "--dns-port", "54", "--dns-port", "55", "--dns-port", "56", "--dns-port",
+            "57"},
        }) {
     auto p = Parse(args);
     ASSERT_TRUE(p.exit_code) << args[0];

@@ -1,5 +1,5 @@
 // Kernel loss counters -> the loss ledger, across restarts.
-#include "flows/flowd/kernel_loss_poller.h"
+#include "flows/flowd/daemon/kernel_loss_poller.h"
 
 #include <gtest/gtest.h>
 
@@ -14,8 +14,8 @@ class FakeCounters final : public datapath::CounterSource {
  public:
   datapath::KernelCounters values;
   bool fail = false;
-  datapath::Result<datapath::KernelCounters> Read() const override {
-    if (fail) return datapath::Error::System("read flows_counters", EPERM);
+  Result<datapath::KernelCounters> Read() const override {
+    if (fail) return Error::System("read flows_counters", EPERM);
     return values;
   }
 };

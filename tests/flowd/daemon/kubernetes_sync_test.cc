@@ -1,7 +1,7 @@
 // Kubernetes objects -> flowd's registries: what a pod, Service and
 // EndpointSlice look like to flow enrichment, through the informer handlers
 // the daemon installs.
-#include "flows/flowd/kubernetes_sync.h"
+#include "flows/flowd/daemon/kubernetes_sync.h"
 
 #include <gtest/gtest.h>
 
@@ -135,7 +135,7 @@ TEST(KubernetesSync, DecodeErrorsAreCountedNotFatal) {
   ServiceRegistry services;
   std::vector<std::string> logged;
   KubernetesSync sync(endpoints, services, [&](const std::string& m) { logged.push_back(m); });
-  sync.PodHandlers().on_decode_error(k8s::Error::Invalid("pod shop/x: status.podIP: not an IP"));
+  sync.PodHandlers().on_decode_error(Error::Invalid("pod shop/x: status.podIP: not an IP"));
   EXPECT_EQ(sync.rejected(), 1u);
   ASSERT_EQ(logged.size(), 1u);
   EXPECT_NE(logged[0].find("status.podIP"), std::string::npos);

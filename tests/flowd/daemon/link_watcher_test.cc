@@ -1,12 +1,12 @@
 // The link watcher as the converter and the CNI path see it: roles and names
 // of attached interfaces, hot-plugged veths, and CNI attach requests.
-#include "flows/flowd/link_watcher.h"
+#include "flows/flowd/daemon/link_watcher.h"
 
 #include <gtest/gtest.h>
 
-#include <condition_variable>
-#include <mutex>
 #include <set>
+
+#include "fake_links.h"
 
 namespace flows::flowd {
 namespace {
@@ -15,47 +15,8 @@ using datapath::AttachPoint;
 using datapath::LinkEvent;
 using datapath::LinkInfo;
 
-class FakeLinks final : public datapath::LinkSource {
- public:
-  std::vector<LinkInfo> links;
-  std::optional<std::uint32_t> default_ifindex;
-
-  datapath::Result<std::vector<LinkInfo>> List() override {
-    std::lock_guard lock(mu_);
-    return links;
-  }
-  datapath::Result<std::optional<std::uint32_t>> DefaultRouteIfindex() override { return default_ifindex; }
-  datapath::Result<std::vector<LinkEvent>> WaitForEvents(std::chrono::milliseconds timeout) override {
-    std::unique_lock lock(mu_);
-    cv_.wait_for(lock, timeout, [&] { return !events_.empty(); });
-    return std::exchange(events_, {});
-  }
-  void Push(LinkEvent ev) {
-    std::lock_guard lock(mu_);
-    events_.push_back(std::move(ev));
-    cv_.notify_all();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<LinkEvent> events_;
-};
-
-class FakeHooks final : public datapath::Hooks {
- public:
-  datapath::Status Attach(const LinkInfo& link, AttachPoint p) override {
-    std::lock_guard lock(mu);
-    attached.insert({link.ifindex, p});
-    return datapath::OkStatus();
-  }
-  void DetachAll(std::uint32_t ifindex) override {
-    std::lock_guard lock(mu);
-    std::erase_if(attached, [&](const auto& a) { return a.first == ifindex; });
-  }
-  std::mutex mu;
-  std::set<std::pair<std::uint32_t, AttachPoint>> attached;
-};
+using testing::FakeHooks;
+using testing::FakeLinks;
 
 LinkWatcherOptions FastOptions() {
   LinkWatcherOptions o;
@@ -87,11 +48,8 @@ TEST(LinkWatcher, HotPluggedVethIsAttachedAndNamed) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   EXPECT_EQ(w.Role(11), InterfaceRole::kPod);
   EXPECT_EQ(w.Name(11), "veth-new");
-  {
-    std::lock_guard lock(hooks.mu);
-    EXPECT_TRUE(hooks.attached.count({11, AttachPoint::kTcIngress}));
-    EXPECT_TRUE(hooks.attached.count({11, AttachPoint::kTcEgress}));
-  }
+  EXPECT_TRUE(hooks.attached().count({11, AttachPoint::kTcIngress}));
+  EXPECT_TRUE(hooks.attached().count({11, AttachPoint::kTcEgress}));
   links.Push({LinkEvent::Type::kRemoved, {11, "veth-new", "veth"}});
   for (int i = 0; i < 200 && w.Role(11) != InterfaceRole::kUnknown; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

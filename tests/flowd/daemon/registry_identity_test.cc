@@ -1,4 +1,4 @@
-#include "flows/flowd/registry_identity.h"
+#include "flows/flowd/daemon/registry_identity.h"
 
 #include <gtest/gtest.h>
 
@@ -24,7 +24,8 @@ TEST(RegistryIdentityResolver, NamesPodsTheWayHubbleFiltersExpect) {
   EXPECT_EQ(out.namespace_(), "demo-app");
   EXPECT_EQ(out.pod_name(), "frontend-1");
   EXPECT_EQ(std::vector<std::string>(out.labels().begin(), out.labels().end()),
-            (std::vector<std::string>{"k8s:app=frontend", "k8s:tier=web", "k8s:io.kubernetes.pod.namespace=demo-app"}));
+            (std::vector<std::string>{"k8s:app=frontend", "k8s:tier=web",
+                                      "k8s:io.kubernetes.pod.namespace=demo-app"}));
   ASSERT_EQ(out.workloads_size(), 1);
   EXPECT_EQ(out.workloads(0).name(), "frontend");
   EXPECT_EQ(out.workloads(0).kind(), "Deployment");

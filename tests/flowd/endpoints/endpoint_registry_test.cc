@@ -1,4 +1,4 @@
-#include "flows/flowd/endpoint_registry.h"
+#include "flows/flowd/endpoints/endpoint_registry.h"
 
 #include <gtest/gtest.h>
 

@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "flows/flowd/endpoint_registry.h"
+#include "flows/flowd/endpoints/endpoint_registry.h"
 #include "temp_dir.h"
 
 namespace flows::flowd {

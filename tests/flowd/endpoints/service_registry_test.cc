@@ -1,4 +1,4 @@
-#include "flows/flowd/service_registry.h"
+#include "flows/flowd/endpoints/service_registry.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "flows/flowd/static_endpoints.h"
+#include "flows/flowd/endpoints/static_endpoints.h"
 
 #include <gtest/gtest.h>
 

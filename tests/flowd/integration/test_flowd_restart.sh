@@ -45,9 +45,20 @@ WEB=$(cluster_pod_ip web)
 sandbox_nginx web 80 /ok=200 || fail "nginx"
 cl() { ip netns exec "$(sandbox_ns cl)" "$@"; }
 get() { cl curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://$WEB/ok"; }
-sleep 1
+# <whitelist json> <n>: at least n flows of the filter in node-a's store
+flows_at_least() {
+  local n
+  n=$(cluster_observe node-a flows --last 5000 --whitelist "$1" | grep -c '"flow"') || return 1
+  ((n >= $2))
+}
+CLIENT_HTTP='[{"sourcePod": ["shop/client"], "eventType": [{"type": 129}]}]'
+# The API's pods (labels, owners) applied and persisted: after the crash they
+# come back from the state directory only.
+sandbox_wait_until 20 "node-a's flowd to apply and persist the API's pods" cluster_pods_synced node-a client-6b7c8-d9f0g web-0 ||
+  fail "pods not synced: $(cat "$SANDBOX_STATE_DIR/cluster/node-a/state/endpoints.json" 2>&1)"
 for _ in 1 2 3; do [[ $(get) == 200 ]] || fail "GET before the restart"; done
-sleep 1
+sandbox_wait_until 20 "the three GETs before the restart to be observed" flows_at_least "$CLIENT_HTTP" 3 ||
+  fail "the client's HTTP requests before the restart were not observed"
 
 NODE_NS=$(sandbox_ns node-a)
 # <veth>: "ingress <name>" / "egress <name>" lines of flows programs on its
@@ -61,13 +72,39 @@ for pod in cl web; do
 done
 
 # ---- kill -9 during traffic -------------------------------------------------
+seen_flows() { cluster_observe node-a status | jq -er '.seenFlows // "0" | tonumber'; }
+# <n>: flowd has seen more than n flows
+seen_more_than() {
+  local seen
+  seen=$(seen_flows) || return 1
+  ((seen > $1))
+}
+# Flow records the kernel could not reserve in node-a's ring (all CPUs): the
+# pinned counters outlive flowd.
+ring_reserve_failed() {
+  bpftool -j map dump pinned "/sys/fs/bpf/flows-$SANDBOX_ID-node-a/flows_counters" |
+    jq -e '[.[].formatted.values[].value.c[1]] | add'
+}
+# <n>: more than n records lost to the full ring
+ring_lost_more_than() {
+  local lost
+  lost=$(ring_reserve_failed) || return 1
+  ((lost > $1))
+}
+seen_before_load=$(seen_flows) || fail "ServerStatus before the load"
 sandbox_spawn "$(sandbox_ns cl)" "$WORK/load.log" sh -c "while :; do curl -s -o /dev/null --max-time 2 http://$WEB/ok; done"
 LOAD=$SANDBOX_LAST_PID
-sleep 1
+# "During traffic": the load's connections are reaching flowd.
+sandbox_wait_until 20 "flowd to see the load's flows" seen_more_than $((seen_before_load + 20)) ||
+  fail "the load's traffic never reached flowd"
+lost_before_kill=$(ring_reserve_failed) || fail "read the pinned flows_counters (bpftool)"
 killed_at=$(date +%s.%N)
 cluster_flowd_kill node-a KILL
 note "flowd killed (kill -9) during traffic"
-sleep 3
+# Nobody drains the ring now: the traffic fills it, and then the kernel counts
+# what it cannot reserve. That is the gap the restart must report.
+sandbox_wait_until 60 "the downtime's traffic to overflow the flow ring" ring_lost_more_than "$lost_before_kill" ||
+  fail "the ring never overflowed while flowd was down (ring_reservation $(ring_reserve_failed))"
 sandbox_kill "$LOAD"
 CLUSTER_KUBERNETES=off cluster_flowd_start node-a || fail "restart"
 restarted_at=$(date +%s.%N)
@@ -108,11 +145,14 @@ PY
 for _ in 1 2 3; do [[ $(get) == 200 ]] || fail "GET after the restart"; done
 cluster_pod node-a late shop late-pod app=late || fail "pod added after the restart"
 ip netns exec "$(sandbox_ns late)" curl -s -o /dev/null --max-time 5 "http://$WEB/ok" || fail "GET from the late pod"
-sleep 1.5
+# The flows of both are drained and named before they are checked below.
+sandbox_wait_until 20 "the late pod's flows to be observed" flows_at_least '[{"sourcePod": ["shop/late-pod"]}]' 1 ||
+  fail "no flow of the late pod"
+sandbox_wait_until 20 "the client's HTTP after the restart to be observed" flows_at_least "$CLIENT_HTTP" 6 ||
+  fail "the client's HTTP flows after the restart were not observed"
 # The sweeper ends the downtime's thousands of connections now: ask for the
 # flows of interest by filter rather than wading through their flow-end records.
-cluster_observe node-a flows --last 50 --whitelist '[{"sourcePod": ["shop/client"], "eventType": [{"type": 129}]}]' \
-  >"$WORK/client.jsonl" || fail "GetFlows (client)"
+cluster_observe node-a flows --last 50 --whitelist "$CLIENT_HTTP" >"$WORK/client.jsonl" || fail "GetFlows (client)"
 cluster_observe node-a flows --last 50 --whitelist '[{"sourcePod": ["shop/late-pod"]}]' >"$WORK/late.jsonl" ||
   fail "GetFlows (late pod)"
 /usr/bin/python3 - "$WORK/client.jsonl" "$WORK/late.jsonl" <<'PY' || fail "identity after the restart"

@@ -45,7 +45,10 @@ note "pods: frontend $FE, productcatalog $PC, coredns $DNS"
 
 sandbox_nginx pc 3550 /products=200 /error=500 || fail "nginx"
 sandbox_dns dns cluster.local "productcatalog.demo-app.svc.cluster.local=$PC" || fail "dnsmasq"
-sleep 1  # the pod watch delivers the API's labels and owners
+# The pod watch delivers the API's labels and owners before any traffic.
+sandbox_wait_until 20 "node-a's flowd to apply the API's pods" \
+  cluster_pods_synced node-a frontend-7c9d8-abcde productcatalog-5f6b7-xyz12 coredns-6d4b-q8v9z ||
+  fail "pods' labels and owners never reached flowd: $(cat "$SANDBOX_STATE_DIR/cluster/node-a/state/endpoints.json" 2>&1)"
 
 # ---- traffic --------------------------------------------------------------
 FQDN=productcatalog.demo-app.svc.cluster.local
@@ -57,7 +60,18 @@ curl_pc() { fe curl -s -o /dev/null -w '%{http_code}' --max-time 5 --resolve "$F
 for _ in 1 2 3 4 5; do [[ $(curl_pc /products) == 200 ]] || fail "GET /products"; done
 for _ in 1 2 3; do [[ $(curl_pc /missing) == 404 ]] || fail "GET /missing"; done
 for _ in 1 2; do [[ $(curl_pc /error) == 500 ]] || fail "GET /error"; done
-sleep 4  # drain, stats and flow-end records (idle timeout 2 s)
+# Drained, and the connections ended (idle timeout 2 s, closed 1 s, swept
+# every second): wait for the flow-end records of the ten HTTP connections at
+# the frontend's veth, the last records the checks below need.
+fe_connections_ended() {
+  cluster_observe node-a flows --last 5000 >"$WORK/flows.jsonl" 2>"$WORK/client.err" || return 1
+  jq -se --arg fe "$FE" '[.[] | .flow // empty] as $f
+      | [$f[] | select(.IP.source == $fe and .trafficDirection == "EGRESS") | .interface.name] as $fe_iface
+      | [$f[] | select(.l4.TCP.destinationPort == 3550 and any(.flowStats.reasons[]?; . == "flow_end")
+                       and (.interface.name as $i | $fe_iface | index($i)))] | length >= 10' "$WORK/flows.jsonl"
+}
+sandbox_wait_until 30 "the frontend's ten connections to end in flowd's store" fe_connections_ended ||
+  fail "flow-end records of the HTTP connections missing; last GetFlows: $(wc -l <"$WORK/flows.jsonl") lines, $(cat "$WORK/client.err")"
 
 # ---- flows through gRPC (python grpcio) -----------------------------------
 cluster_observe node-a flows --last 5000 >"$WORK/flows.jsonl" 2>"$WORK/client.err" ||

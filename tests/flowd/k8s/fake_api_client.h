@@ -9,8 +9,8 @@
 #include <stop_token>
 #include <vector>
 
+#include "flows/common/backoff.h"
 #include "flows/flowd/k8s/api_client.h"
-#include "flows/flowd/k8s/backoff.h"
 
 namespace flows::flowd::k8s::testing {
 

@@ -1,6 +1,6 @@
 // Hubble's metrics from flows: names, labels, context labels, the series
 // budget, and an exposition that promtool accepts, served over HTTP.
-#include "flows/flowd/flow_metrics.h"
+#include "flows/flowd/metrics/flow_metrics.h"
 
 #include <gtest/gtest.h>
 #include <prometheus/text_serializer.h>
@@ -9,10 +9,12 @@
 #include <cstdio>
 #include <fstream>
 
-#include "flows/flowd/metrics_server.h"
+#include "flows/api/http/metrics_server.h"
 
 namespace flows::flowd {
 namespace {
+
+using api::MetricsServer;
 
 flow::Flow HttpFlow(bool response, std::uint32_t code, const char* ns, const char* pod) {
   flow::Flow f;
@@ -49,9 +51,13 @@ flow::Flow TcpSyn() {
   return f;
 }
 
-std::string Scrape(prometheus::Registry& r) { return prometheus::TextSerializer().Serialize(r.Collect()); }
+std::string Scrape(prometheus::Registry& r) {
+  return prometheus::TextSerializer().Serialize(r.Collect());
+}
 
-bool Has(const std::string& text, const std::string& line) { return text.find(line) != std::string::npos; }
+bool Has(const std::string& text, const std::string& line) {
+  return text.find(line) != std::string::npos;
+}
 
 TEST(FlowMetrics, HubbleNamesAndLabels) {
   prometheus::Registry registry;
@@ -61,11 +67,21 @@ TEST(FlowMetrics, HubbleNamesAndLabels) {
   m.Observe(HttpFlow(true, 500, "demo-app", "frontend"));
   m.AddLost("ring_reservation", 3);
   const auto text = Scrape(registry);
-  EXPECT_TRUE(Has(text, "flows_flows_processed_total{subtype=\"from-endpoint\",type=\"L3_L4\",verdict=\"FORWARDED\"} 1")) << text;
-  EXPECT_TRUE(Has(text, "flows_flows_processed_total{subtype=\"HTTP\",type=\"L7\",verdict=\"FORWARDED\"} 2")) << text;
-  EXPECT_TRUE(Has(text, "flows_http_requests_total{method=\"GET\",protocol=\"HTTP/1.1\",reporter=\"client\"} 1")) << text;
-  EXPECT_TRUE(Has(text, "flows_http_responses_total{method=\"\",protocol=\"HTTP/1.1\",reporter=\"client\",status=\"500\"} 1")) << text;
-  EXPECT_TRUE(Has(text, "flows_http_request_duration_seconds_bucket{method=\"\",reporter=\"client\",le=\"0.005\"} 1")) << text;
+  EXPECT_TRUE(Has(
+      text, "flows_flows_processed_total{subtype=\"from-endpoint\",type=\"L3_L4\",verdict=\"FORWARDED\"} 1"))
+      << text;
+  EXPECT_TRUE(Has(text, "flows_flows_processed_total{subtype=\"HTTP\",type=\"L7\",verdict=\"FORWARDED\"} 2"))
+      << text;
+  EXPECT_TRUE(
+      Has(text, "flows_http_requests_total{method=\"GET\",protocol=\"HTTP/1.1\",reporter=\"client\"} 1"))
+      << text;
+  EXPECT_TRUE(Has(
+      text,
+      "flows_http_responses_total{method=\"\",protocol=\"HTTP/1.1\",reporter=\"client\",status=\"500\"} 1"))
+      << text;
+  EXPECT_TRUE(
+      Has(text, "flows_http_request_duration_seconds_bucket{method=\"\",reporter=\"client\",le=\"0.005\"} 1"))
+      << text;
   EXPECT_TRUE(Has(text, "flows_tcp_flags_total{family=\"IPv4\",flag=\"SYN\"} 1")) << text;
   EXPECT_TRUE(Has(text, "flows_port_distribution_total{port=\"3550\",protocol=\"TCP\"} 1")) << text;
   EXPECT_TRUE(Has(text, "flows_lost_events_total{source=\"ring_reservation\"} 3")) << text;
@@ -80,7 +96,10 @@ TEST(FlowMetrics, HubblePrefixAndContextLabels) {
   m.Observe(HttpFlow(false, 0, "demo-app", "frontend"));
   m.Observe(TcpSyn());
   const auto text = Scrape(registry);
-  EXPECT_TRUE(Has(text, "hubble_http_requests_total{method=\"GET\",protocol=\"HTTP/1.1\",reporter=\"client\",source=\"demo-app/frontend\"} 1")) << text;
+  EXPECT_TRUE(Has(text,
+                  "hubble_http_requests_total{method=\"GET\",protocol=\"HTTP/"
+                  "1.1\",reporter=\"client\",source=\"demo-app/frontend\"} 1"))
+      << text;
   EXPECT_TRUE(Has(text, "hubble_tcp_flags_total{family=\"IPv4\",flag=\"SYN\",source=\"\"} 1")) << text;
 }
 
@@ -103,7 +122,10 @@ TEST(FlowMetrics, SeriesBudgetSendsTheRestToOther) {
   const auto text = Scrape(registry);
   EXPECT_TRUE(Has(text, "source=\"ns/pod-2\"} 1"));
   EXPECT_FALSE(Has(text, "source=\"ns/pod-3\""));
-  EXPECT_TRUE(Has(text, "flows_http_requests_total{method=\"other\",protocol=\"other\",reporter=\"other\",source=\"other\"} 7")) << text;
+  EXPECT_TRUE(Has(
+      text,
+      "flows_http_requests_total{method=\"other\",protocol=\"other\",reporter=\"other\",source=\"other\"} 7"))
+      << text;
   EXPECT_TRUE(Has(text, "flows_metrics_series_overflow_total{metric=\"http_requests_total\"} 7")) << text;
 }
 

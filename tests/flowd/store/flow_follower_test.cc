@@ -1,6 +1,6 @@
 // Following the store: new flows, batches, lost counts when lapped, timeouts,
 // cancellation and shutdown.
-#include "flows/flowd/flow_follower.h"
+#include "flows/flowd/store/flow_follower.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -9,12 +9,14 @@
 #include <future>
 #include <thread>
 
-#include "flows/flowd/flow_store.h"
+#include "flows/flowd/store/flow_store.h"
 #include "store_test_flows.h"
+#include "wait_for.h"
 
 namespace flows::flowd {
 namespace {
 
+using flows::testing::WaitFor;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using testing::Numbers;
@@ -25,9 +27,9 @@ using namespace std::chrono_literals;
 TEST(FlowFollowerTest, ReceivesFlowsPushedWhileItWaits) {
   FlowStore store(16);
   FlowFollower follower(store, store.seen(), {});
-  std::thread writer([&] {
-    std::this_thread::sleep_for(20ms);
-    PushNumbered(store, 0, 3);
+  std::jthread writer([&] {
+    // Push only once the follower is blocked in Next(): the flows must wake it.
+    if (WaitFor([&] { return store.waiting_followers() > 0; })) PushNumbered(store, 0, 3);
   });
   std::vector<StoredFlow> got;
   while (got.size() < 3) {
@@ -149,7 +151,7 @@ TEST(FlowFollowerTest, CancelUnblocksAWaitingFollower) {
   FlowStore store(16);
   FlowFollower follower(store, 0, {});
   auto pending = std::async(std::launch::async, [&] { return follower.Next(100, 60s); });
-  ASSERT_EQ(pending.wait_for(50ms), std::future_status::timeout);  // it is blocked
+  EXPECT_TRUE(WaitFor([&] { return store.waiting_followers() > 0; })) << "the follower blocks in Next()";
   const auto start = std::chrono::steady_clock::now();
   follower.Cancel();
   ASSERT_EQ(pending.wait_for(5s), std::future_status::ready);
@@ -178,7 +180,7 @@ TEST(FlowFollowerTest, ShutdownEndsEveryFollower) {
   FlowFollower b(store, 0, {});
   auto pending_a = std::async(std::launch::async, [&] { return a.Next(100, 60s); });
   auto pending_b = std::async(std::launch::async, [&] { return b.Next(100, 60s); });
-  std::this_thread::sleep_for(20ms);
+  EXPECT_TRUE(WaitFor([&] { return store.waiting_followers() == 2; })) << "both followers block in Next()";
   store.Shutdown();
   ASSERT_EQ(pending_a.wait_for(5s), std::future_status::ready);
   ASSERT_EQ(pending_b.wait_for(5s), std::future_status::ready);

@@ -13,8 +13,8 @@
 #include <thread>
 #include <vector>
 
-#include "flows/flowd/flow_follower.h"
-#include "flows/flowd/flow_store.h"
+#include "flows/flowd/store/flow_follower.h"
+#include "flows/flowd/store/flow_store.h"
 #include "store_test_flows.h"
 
 namespace flows::flowd {

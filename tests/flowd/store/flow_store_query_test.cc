@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "flows/flowd/flow_store.h"
+#include "flows/flowd/store/flow_store.h"
 #include "store_test_flows.h"
 
 namespace flows::flowd {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "flow/flow.pb.h"
-#include "flows/flowd/flow_store.h"
+#include "flows/flowd/store/flow_store.h"
 
 namespace flows::flowd::testing {
 

@@ -24,9 +24,12 @@
 #include <vector>
 
 #include "flow/flow.pb.h"
-#include "flows/datapath/result.h"
+#include "flows/common/result.h"
 
 namespace flows::cli {
+
+struct FilterFlag;
+struct FilterTracker;
 
 // One filter flag as given on the command line; order matters (--not).
 struct FilterArg {
@@ -48,19 +51,18 @@ class FilterBuilder {
 
   // Errors name the flag and the value ("--from-ip "10.0.0.0/33": is not an
   // IP address or CIDR"); after one, the builder must not be used further.
-  datapath::Status Add(const FilterArg& arg);
-  datapath::Result<FlowFilters> Finish();
+  Status Add(const FilterArg& arg);
+  Result<FlowFilters> Finish();
 
  private:
-  struct Tracker;
-  datapath::Status Set(Tracker& t, std::string_view flag, const std::string& value);
+  Status Set(FilterTracker& t, const FilterFlag& flag, const std::string& value);
 
-  std::unique_ptr<Tracker> whitelist_;
-  std::unique_ptr<Tracker> blacklist_;
+  std::unique_ptr<FilterTracker> whitelist_;
+  std::unique_ptr<FilterTracker> blacklist_;
   bool negate_next_ = false;
 };
 
 // Convenience: every argument in order, then Finish.
-datapath::Result<FlowFilters> BuildFlowFilters(const std::vector<FilterArg>& args);
+Result<FlowFilters> BuildFlowFilters(const std::vector<FilterArg>& args);
 
 }  // namespace flows::cli

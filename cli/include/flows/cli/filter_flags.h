@@ -1,13 +1,18 @@
 // The filter flags of `flows observe`: Hubble's names and meanings, plus
 // `--dns-query`. One table drives both the command line (CLI11 options, help
-// groups) and the translation into FlowFilters, so a flag cannot exist in
-// one and be missing from the other.
+// groups) and the translation into FlowFilters (each flag's `apply`), so a
+// flag cannot exist in one and be missing from the other.
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
 
+#include "flows/common/result.h"
+
 namespace flows::cli {
+
+struct FilterTracker;
 
 struct FilterFlag {
   std::string_view name;        // long name without dashes, e.g. "from-pod"
@@ -15,6 +20,10 @@ struct FilterFlag {
   std::string_view group;       // heading in --help
   std::string_view help;
   bool takes_value = true;  // false for -4, -6, -A and --not
+  // What the flag puts into the list's FlowFilters (see filter_builder.h);
+  // an error says what is wrong with the value, without the flag's name.
+  // Null for --not, which the builder handles itself.
+  Status (*apply)(FilterTracker& t, const std::string& value) = nullptr;
 };
 
 // Help headings, in the order a user narrows down flows: who, what, how.

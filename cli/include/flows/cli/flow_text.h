@@ -1,5 +1,5 @@
 // The pieces every text format shows for a flow, computed as Hubble's
-// printer does from what flowd fills in (flowd/api/src/flow_converter.cc):
+// printer does from what flowd fills in (flowd/observer/src/flow_converter.cc):
 // endpoints as "ns/pod:port" (or service, DNS names, IP), the flow type
 // ("to-endpoint", "http-request", "dns-response"), the verdict, and a
 // one-line summary ("HTTP/1.1 GET http://...", "DNS Query name. A",

@@ -10,7 +10,7 @@
 
 #include "flows/cli/observe_request.h"
 #include "flows/cli/server.h"
-#include "flows/datapath/result.h"
+#include "flows/common/result.h"
 
 namespace flows::cli {
 
@@ -32,7 +32,7 @@ void AddServerFlags(CLI::App& cmd, ServerOptions& options);
 
 // `flows observe` flags alone, e.g. {"--from-pod", "demo/x", "-o", "json"}:
 // what the translation tests feed in. The error is one line.
-datapath::Result<ObserveOptions> ParseObserveArgs(const std::vector<std::string>& args);
+Result<ObserveOptions> ParseObserveArgs(const std::vector<std::string>& args);
 
 // A CLI11 parse error as one line ("unknown flag: --foo").
 std::string ParseErrorLine(const CLI::ParseError& e);

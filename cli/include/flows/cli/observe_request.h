@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "flows/cli/filter_builder.h"
-#include "flows/datapath/result.h"
+#include "flows/common/result.h"
 #include "observer/observer.pb.h"
 
 namespace flows::cli {
@@ -32,7 +32,7 @@ struct ObserveSelection {
   std::string until;
 };
 
-datapath::Result<observer::GetFlowsRequest> BuildGetFlowsRequest(const ObserveSelection& sel,
-                                                                 std::chrono::system_clock::time_point now);
+Result<observer::GetFlowsRequest> BuildGetFlowsRequest(const ObserveSelection& sel,
+                                                       std::chrono::system_clock::time_point now);
 
 }  // namespace flows::cli

@@ -21,6 +21,10 @@ class Palette {
   bool enabled_;
 };
 
+// The length of the palette's own colour code starting at text[at]; 0 when
+// there is none (what the terminal-safety pass lets through).
+std::size_t PaletteCodeAt(std::string_view text, std::size_t at);
+
 // --color auto|always|never. auto: only when stdout is a terminal that is not
 // "dumb" and NO_COLOR is unset (https://no-color.org).
 bool ShouldColor(std::string_view mode, bool stdout_is_tty, const char* term_env, const char* no_color_env);

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include "flows/datapath/result.h"
+#include "flows/common/result.h"
 
 namespace flows::cli {
 
@@ -35,12 +35,12 @@ std::string NormalizeAddress(std::string_view address);
 
 // Checks the flags and reads the certificate files: errors here are the
 // user's to fix (exit 2).
-datapath::Result<std::shared_ptr<grpc::Channel>> MakeChannel(const ServerOptions& options);
+Result<std::shared_ptr<grpc::Channel>> MakeChannel(const ServerOptions& options);
 
 // Waits for the connection, at most the timeout, and fails at once when the
 // server refuses or does not exist. The error is one line naming the
 // address and what to check (exit 1).
-datapath::Status WaitConnected(const std::shared_ptr<grpc::Channel>& channel, const ServerOptions& options);
+Status WaitConnected(const std::shared_ptr<grpc::Channel>& channel, const ServerOptions& options);
 
 // "cannot reach the flows server at ADDRESS (DETAIL); is flowd running? ..."
 std::string UnreachableMessage(std::string_view address, std::string_view detail);

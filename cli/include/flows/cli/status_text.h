@@ -17,9 +17,8 @@ struct LossCount {
 };
 
 // flowd's loss counters, sent in ServerStatusResponse at field 200000
-// (a flows extension Hubble's clients ignore). Read by field number, not
-// through generated accessors, so this CLI also reads servers whose proto is
-// newer than ours; empty when the server sends none (Hubble itself).
+// (a flows extension Hubble's clients ignore); empty when the server sends
+// none (Hubble itself).
 std::vector<LossCount> LossCounters(const observer::ServerStatusResponse& status);
 
 std::string FormatStatus(const observer::ServerStatusResponse& status, const std::string& address);

@@ -3,7 +3,8 @@
 // TC hooks use tcx links, placed first in the chain (BPF_F_BEFORE) so we see
 // packets before the CNI's programs, while TC_ACT_UNSPEC hands each packet
 // on to them unchanged. Kernels without tcx get a clsact filter at priority
-// 1 with our own handle, replaced (never duplicated) on re-attach.
+// 1 with our own handle, replaced (never duplicated) on re-attach; the clsact
+// qdisc is removed again only if we created it and no filter is left on it.
 // XDP uses an XDP link, which the kernel refuses if another program is
 // attached: we report that and never replace it.
 //
@@ -17,17 +18,26 @@
 #include <string_view>
 #include <vector>
 
-#include "flows/datapath/result.h"
+#include "flows/common/result.h"
+#include "flows/common/unique_fd.h"
 
 namespace flows::datapath {
 
 enum class AttachPoint : std::uint8_t { kTcIngress, kTcEgress, kXdpIngress };
 std::string_view AttachPointName(AttachPoint p);  // "tc-ingress", ...
 
+enum class AttachMode : std::uint8_t { kNone, kTcx, kTcClsact, kXdpLink };
+std::string_view AttachModeName(AttachMode m);  // "tcx", "tc-clsact", "xdp-link"
+
+// How a TC hook is attached: tcx where the kernel has it (else clsact), or
+// clsact always (for stacks whose tools manage TC filters only).
+enum class TcAttach : std::uint8_t { kPreferTcx, kClsact };
+
 class Attachment {
  public:
   static Result<Attachment> Attach(int prog_fd, std::uint32_t ifindex, const std::string& ifname,
-                                   AttachPoint point, const std::string& pin_dir);
+                                   AttachPoint point, const std::string& pin_dir,
+                                   TcAttach tc = TcAttach::kPreferTcx);
   Attachment(Attachment&& other) noexcept;
   Attachment& operator=(Attachment&& other) noexcept;
   Attachment(const Attachment&) = delete;
@@ -36,9 +46,11 @@ class Attachment {
 
   AttachPoint point() const { return point_; }
   std::uint32_t ifindex() const { return ifindex_; }
-  // "tcx", "tc-clsact" or "xdp-link"; plus whether an existing pinned link was reused.
-  std::string_view mode() const { return mode_; }
+  AttachMode mode() const { return mode_; }
+  // Whether an existing pinned link was reused (a restarted daemon).
   bool reused() const { return reused_; }
+  // Whether attaching created the interface's clsact qdisc.
+  bool created_qdisc() const { return created_qdisc_; }
   // Leave the program attached (and its link pinned) when this is destroyed,
   // so a daemon restart loses no packets of observation.
   void Keep(bool keep = true) { keep_ = keep; }
@@ -47,12 +59,13 @@ class Attachment {
   Attachment() = default;
   void Release();
 
-  int link_fd_ = -1;
+  UniqueFd link_fd_;
   std::uint32_t ifindex_ = 0;
   AttachPoint point_ = AttachPoint::kTcIngress;
   std::string pin_path_;
-  std::string_view mode_;
+  AttachMode mode_ = AttachMode::kNone;
   bool reused_ = false;
+  bool created_qdisc_ = false;
   bool keep_ = false;
 };
 

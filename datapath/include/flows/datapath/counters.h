@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "flows/common/result.h"
 #include "flows/datapath/abi.h"
-#include "flows/datapath/result.h"
 
 namespace flows::datapath {
 

@@ -8,8 +8,8 @@
 #include <span>
 #include <string>
 
+#include "flows/common/result.h"
 #include "flows/datapath/flow.h"
-#include "flows/datapath/result.h"
 
 namespace flows::datapath {
 

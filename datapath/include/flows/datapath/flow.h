@@ -3,12 +3,14 @@
 #pragma once
 
 #include <array>
-#include <iterator>
 #include <chrono>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "flows/common/ip_address.h"
 
 namespace flows::datapath {
 
@@ -33,19 +35,11 @@ std::vector<std::string> ReasonNames(Reasons reasons);
 // "02:00:00:00:00:01"
 std::string MacString(const std::array<std::uint8_t, 6>& mac);
 
-struct IpAddress {
-  std::uint8_t version = 0;  // 4 or 6; 0 = unset
-  std::array<std::uint8_t, 16> bytes{};  // network order; IPv4 in the first 4
-
-  std::string ToString() const;
-  bool operator==(const IpAddress&) const = default;
-};
-
 struct DnsAnswer {
   std::string name;
-  std::uint16_t type = 0;   // 1 = A, 28 = AAAA, 5 = CNAME, ...
+  std::uint16_t type = 0;  // 1 = A, 28 = AAAA, 5 = CNAME, ...
   std::uint32_t ttl = 0;
-  std::string data;         // address text for A/AAAA, target for CNAME, else empty
+  std::string data;  // address text for A/AAAA, target for CNAME, else empty
   bool operator==(const DnsAnswer&) const = default;
 };
 
@@ -54,21 +48,21 @@ struct DnsMessage {
   bool response = false;    // QR bit
   std::uint16_t flags = 0;  // the full 16-bit flags word
   std::uint8_t opcode = 0;
-  std::uint8_t rcode = 0;   // 0 NOERROR, 3 NXDOMAIN, ...
-  std::string query;        // first question name, dotted, with trailing '.'
+  std::uint8_t rcode = 0;  // 0 NOERROR, 3 NXDOMAIN, ...
+  std::string query;       // first question name, dotted, with trailing '.'
   std::uint16_t qtype = 0;
   std::vector<DnsAnswer> answers;
-  bool truncated = false;   // the answer section went past the bytes we have
+  bool truncated = false;  // the answer section went past the bytes we have
   bool operator==(const DnsMessage&) const = default;
 };
 
 struct HttpMessage {
   bool response = false;
-  std::string method;       // requests
-  std::string url;          // requests: the request target
-  std::string host;         // requests: Host header, if within the window
-  std::string version;      // "HTTP/1.1"
-  std::uint16_t status = 0; // responses
+  std::string method;        // requests
+  std::string url;           // requests: the request target
+  std::string host;          // requests: Host header, if within the window
+  std::string version;       // "HTTP/1.1"
+  std::uint16_t status = 0;  // responses
   bool operator==(const HttpMessage&) const = default;
 };
 
@@ -96,7 +90,7 @@ struct Flow {
   std::uint8_t tcp_flags_seen = 0;  // over the flow
   std::uint16_t packet_flags = 0;   // FLOWS_PKT_* bits
   std::uint32_t packet_bytes = 0;
-  std::uint64_t packets = 0;        // flow totals including this packet
+  std::uint64_t packets = 0;  // flow totals including this packet
   std::uint64_t bytes = 0;
   std::optional<HttpMessage> http;
   std::optional<DnsMessage> dns;

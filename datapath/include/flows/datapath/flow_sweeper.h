@@ -8,11 +8,11 @@
 #include <utility>
 #include <vector>
 
+#include "flows/common/result.h"
 #include "flows/datapath/abi.h"
 #include "flows/datapath/clock.h"
 #include "flows/datapath/flow.h"
 #include "flows/datapath/record_decoder.h"
-#include "flows/datapath/result.h"
 
 namespace flows::datapath {
 

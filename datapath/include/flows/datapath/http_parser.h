@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <span>
 
+#include "flows/common/result.h"
 #include "flows/datapath/flow.h"
-#include "flows/datapath/result.h"
 
 namespace flows::datapath {
 

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "flows/common/result.h"
 #include "flows/datapath/attachment.h"
 #include "flows/datapath/links.h"
-#include "flows/datapath/result.h"
 
 namespace flows::datapath {
 

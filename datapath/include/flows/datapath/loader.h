@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "flows/datapath/result.h"
+#include "flows/common/result.h"
 
 namespace flows::datapath {
 

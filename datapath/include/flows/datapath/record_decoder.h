@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <span>
 
+#include "flows/common/result.h"
 #include "flows/datapath/clock.h"
 #include "flows/datapath/flow.h"
-#include "flows/datapath/result.h"
 
 struct flows_key;
 struct flows_stats;

@@ -13,9 +13,10 @@
 #include <thread>
 #include <vector>
 
+#include "flows/common/result.h"
+#include "flows/common/unique_fd.h"
 #include "flows/datapath/flow.h"
 #include "flows/datapath/record_decoder.h"
-#include "flows/datapath/result.h"
 
 struct ring_buffer;
 
@@ -41,12 +42,13 @@ struct RingReaderStats {
   std::uint64_t l7_errors = 0;      // L7 payloads that did not parse (flow kept)
   std::uint64_t batches = 0;
   std::uint64_t wakeups = 0;
+  std::uint64_t polls = 0;  // times the thread went to wait in epoll (timer, wakeup or Stop)
 };
 
 class RingReader {
  public:
-  static Result<std::unique_ptr<RingReader>> Create(int ring_fd, const RecordDecoder& decoder,
-                                                    FlowSink& sink, RingReaderOptions options = {});
+  static Result<std::unique_ptr<RingReader>> Create(int ring_fd, const RecordDecoder& decoder, FlowSink& sink,
+                                                    RingReaderOptions options = {});
   ~RingReader();
   RingReader(const RingReader&) = delete;
   RingReader& operator=(const RingReader&) = delete;
@@ -70,13 +72,13 @@ class RingReader {
   FlowSink& sink_;
   RingReaderOptions options_;
   ring_buffer* ring_ = nullptr;
-  int epoll_fd_ = -1;  // the ring's epoll fd plus stop_fd_
-  int stop_fd_ = -1;   // eventfd: wakes the thread for Stop()
+  UniqueFd epoll_fd_;  // the ring's epoll fd plus stop_fd_
+  UniqueFd stop_fd_;   // eventfd: wakes the thread for Stop()
   std::vector<Flow> batch_;
   std::thread thread_;
   std::atomic<bool> running_{false};
   std::atomic<std::uint64_t> records_{0}, bytes_{0}, decode_errors_{0}, l7_errors_{0}, batches_{0},
-      wakeups_{0};
+      wakeups_{0}, polls_{0};
 };
 
 }  // namespace flows::datapath

@@ -14,8 +14,8 @@
 #include <memory>
 #include <string>
 
-#include "flows/datapath/result.h"
-#include "flows/flowd/server_credentials.h"
+#include "flows/api/tls/credentials.h"
+#include "flows/common/result.h"
 #include "flows/relay/peer_manager.h"
 
 namespace flows::relay {
@@ -37,10 +37,8 @@ struct DialOptions {
   std::chrono::milliseconds backoff_max{30000};
 };
 
-datapath::Result<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(const ServeTls& tls);
+Result<std::shared_ptr<grpc::ServerCredentials>> MakeServerCredentials(const ServeTls& tls);
 // Reads the files once; the factory then dials any peer with them.
-datapath::Result<ChannelFactory> MakeChannelFactory(const DialOptions& options);
-
-using flowd::ReadPem;  // a file's contents, or an error naming `flag`
+Result<ChannelFactory> MakeChannelFactory(const DialOptions& options);
 
 }  // namespace flows::relay

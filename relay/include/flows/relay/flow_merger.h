@@ -72,6 +72,9 @@ class FlowMerger {
 
   MergeStats stats() const;
   std::uint64_t dropped() const { return dropped_total_; }
+  // Times a pump waited for space because the buffer was full (back
+  // pressure on a node; in follow mode, before it starts dropping).
+  std::uint64_t full_waits() const;
 
  private:
   struct Pump {
@@ -99,6 +102,7 @@ class FlowMerger {
   bool consumer_inside_ = false;  // in Take(): a full buffer is the merge's fault, not the client's
   bool overflowing_ = false;      // dropping until Take() makes space
   std::uint64_t dropped_unreported_ = 0;
+  std::uint64_t full_waits_ = 0;
   std::atomic<std::uint64_t> dropped_total_{0};
 };
 

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "flows/relay/backoff.h"
+#include "flows/common/backoff.h"
 #include "flows/relay/peer_manager.h"
 #include "peer/peer.grpc.pb.h"
 

@@ -57,7 +57,7 @@ class RelayService final : public observer::Observer::Service {
 };
 
 // Checks what the relay can check before asking any node: flag combinations,
-// the field mask, and the filters (compiled with flowd's FlowFilterSet, so
+// the field mask, and the filters (compiled with api::FlowFilterSet, so
 // the error names the field). OK or INVALID_ARGUMENT.
 grpc::Status CheckGetFlowsRequest(const observer::GetFlowsRequest& req);
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "flows/flowd/k8s/errors.h"
 #include "flows/flowd/k8s/resource.h"
-#include "flows/flowd/k8s/result.h"
 #include "flows/flowd/k8s/watch_event.h"
 
 namespace flows::flowd::k8s {

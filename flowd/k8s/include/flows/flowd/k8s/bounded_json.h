@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 
-#include "flows/flowd/k8s/result.h"
+#include "flows/flowd/k8s/errors.h"
 
 namespace flows::flowd::k8s {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "flows/flowd/k8s/result.h"
+#include "flows/flowd/k8s/errors.h"
 #include "flows/flowd/k8s/token_source.h"
 
 namespace flows::flowd::k8s {

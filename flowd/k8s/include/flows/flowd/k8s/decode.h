@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "flows/flowd/k8s/errors.h"
 #include "flows/flowd/k8s/objects.h"
-#include "flows/flowd/k8s/result.h"
 
 namespace flows::flowd::k8s {
 

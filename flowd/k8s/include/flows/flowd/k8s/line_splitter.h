@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "flows/flowd/k8s/result.h"
+#include "flows/flowd/k8s/errors.h"
 
 namespace flows::flowd::k8s {
 

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "flows/common/backoff.h"
 #include "flows/flowd/k8s/api_client.h"
-#include "flows/flowd/k8s/backoff.h"
 
 namespace flows::flowd::k8s {
 

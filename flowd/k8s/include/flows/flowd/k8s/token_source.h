@@ -8,7 +8,8 @@
 #include <mutex>
 #include <string>
 
-#include "flows/flowd/k8s/result.h"
+#include "flows/common/atomic_file.h"
+#include "flows/flowd/k8s/errors.h"
 
 namespace flows::flowd::k8s {
 
@@ -50,8 +51,5 @@ class FileTokenSource final : public TokenSource {
   std::chrono::steady_clock::time_point read_at_{};
   bool have_ = false;
 };
-
-// A whole small file (token, CA bundle, namespace) as text.
-Result<std::string> ReadSmallFile(const std::string& path, std::size_t max_bytes = 1u << 20);
 
 }  // namespace flows::flowd::k8s

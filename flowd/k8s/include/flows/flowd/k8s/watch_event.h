@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "flows/flowd/k8s/bounded_json.h"
-#include "flows/flowd/k8s/result.h"
+#include "flows/flowd/k8s/errors.h"
 
 namespace flows::flowd::k8s {
 

@@ -1,0 +1,36 @@
+// The EndpointSink flowd uses: record the endpoint, attach the programs.
+// Attaching is injected (the daemon passes its datapath's hooks) so this
+// library does not depend on libbpf.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "flows/flowd/cni/cni_handler.h"
+#include "flows/flowd/endpoints/endpoint_registry.h"
+
+namespace flows::flowd {
+
+class RegistrySink final : public EndpointSink {
+ public:
+  // Attaches flowd's programs to the interface; name and index together
+  // guard against an interface that was replaced meanwhile.
+  using AttachFn = std::function<Status(const std::string& ifname, std::uint32_t ifindex)>;
+
+  RegistrySink(EndpointRegistry& registry, AttachFn attach);
+
+  // Records the endpoint first (identity is useful even unobserved), then
+  // attaches; an attach failure is returned, and the plugin logs it.
+  Status OnAdd(const Endpoint& ep) override;
+  // Forgets what the CNI said. The programs go with the veth (the kernel
+  // drops its hooks when the interface is deleted).
+  Status OnDel(const std::string& container_id) override;
+  bool Knows(const std::string& container_id) override;
+
+ private:
+  EndpointRegistry& registry_;
+  AttachFn attach_;
+};
+
+}  // namespace flows::flowd
