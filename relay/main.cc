@@ -50,6 +50,7 @@ std::chrono::milliseconds Ms(double seconds) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(bugprone-exception-escape): an exception here is a bug; terminate reports it.
 int main(int argc, char** argv) {
   // SIGINT/SIGTERM are taken by sigwait at the end. Blocked first thing:
   // gRPC starts threads as soon as any credentials object exists, and every

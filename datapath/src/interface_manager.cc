@@ -99,7 +99,8 @@ Status InterfaceManager::Resync() {
   auto links = links_.List();
   if (!links) return links.error();
   std::vector<std::uint32_t> gone;
-  for (const auto& [ifindex, st] : state_) {
+  for (const auto& entry : state_) {
+    const std::uint32_t ifindex = entry.first;
     if (std::none_of(links->begin(), links->end(), [&](const LinkInfo& l) { return l.ifindex == ifindex; }))
       gone.push_back(ifindex);
   }

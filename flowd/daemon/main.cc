@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
     spdlog::error("{}", daemon.error().message);
     return 1;
   }
-  std::jthread housekeeping([&](std::stop_token st) { (*daemon)->Run(st); });
+  std::jthread housekeeping([&](const std::stop_token& st) { (*daemon)->Run(st); });
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("stopping ({})", sig == SIGINT ? "SIGINT" : "SIGTERM");

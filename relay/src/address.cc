@@ -42,14 +42,13 @@ Result<HostPort> ParseHostPort(const std::string& text, unsigned default_port) {
       port = rest.substr(1);
       if (port.empty()) return bad("empty port");
     }
-  } else if (std::count(text.begin(), text.end(), ':') > 1) {
-    hp.host = text;  // a bare IPv6 address
-  } else if (const auto colon = text.rfind(':'); colon != std::string::npos) {
+  } else if (const auto colon = text.rfind(':');
+             colon != std::string::npos && std::count(text.begin(), text.end(), ':') == 1) {
     hp.host = text.substr(0, colon);
     port = text.substr(colon + 1);
     if (port.empty()) return bad("empty port");
   } else {
-    hp.host = text;
+    hp.host = text;  // no port, or a bare IPv6 address
   }
   if (!HostOk(hp.host)) return bad("bad host");
   if (port.empty()) {

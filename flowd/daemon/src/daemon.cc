@@ -379,7 +379,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(DaemonOptions options) {
   return std::unique_ptr<Daemon>(new Daemon(std::move(p)));
 }
 
-void Daemon::Run(std::stop_token stop) {
+void Daemon::Run(const std::stop_token& stop) {
   std::mutex mu;
   std::condition_variable_any cv;
   while (!stop.stop_requested()) {

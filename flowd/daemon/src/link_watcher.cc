@@ -18,7 +18,7 @@ Status LinkWatcher::Start() {
     LogErrorsLocked();
     PublishLocked();
   }
-  thread_ = std::jthread([this](std::stop_token st) { Run(st); });
+  thread_ = std::jthread([this](const std::stop_token& st) { Run(st); });
   return OkStatus();
 }
 
@@ -29,7 +29,7 @@ void LinkWatcher::Stop() {
   }
 }
 
-void LinkWatcher::Run(std::stop_token stop) {
+void LinkWatcher::Run(const std::stop_token& stop) {
   auto next_resync = std::chrono::steady_clock::now() + options_.resync_interval;
   while (!stop.stop_requested()) {
     // Wait without the lock: a CNI ADD must not queue behind an idle wait.

@@ -2,6 +2,7 @@
 
 #include "flows/common/ip_address.h"
 #include "flows/common/json_reader.h"
+#include "flows/common/text.h"
 
 namespace flows::flowd {
 
@@ -55,7 +56,7 @@ Result<Endpoint> EndpointFromJson(const json& j, std::string_view where) {
   }
   for (const std::string& name : sources) {
     auto s = ParseSource(name);
-    if (!s) return Error::Invalid(at + ".sources: unknown source \"" + name + "\"");
+    if (!s) return Error::Invalid(at + ".sources: unknown source " + Quote(name));
     ep.AddSource(*s);
   }
   if (auto it = j.find("workloads"); it != j.end() && !it->is_null()) {

@@ -22,7 +22,7 @@ Result<std::string> Base64Decode(std::string_view text) {
       EVP_DecodeFinal(ctx.get(), reinterpret_cast<unsigned char*>(out.data()) + n, &tail) != 1) {
     return Error::Invalid("invalid base64");
   }
-  out.resize(static_cast<std::size_t>(n + tail));
+  out.resize(static_cast<std::size_t>(n) + static_cast<std::size_t>(tail));
   return out;
 }
 

@@ -28,7 +28,7 @@ struct BeastApiClient::Impl {
 
   // A connection with the request for `target` sent.
   Result<std::unique_ptr<HttpConnection>> Open(const std::string& target, const std::string& what,
-                                               std::stop_token stop) {
+                                               const std::stop_token& stop) {
     auto conn = std::make_unique<HttpConnection>(tls.get(), stop);
     if (Status s = conn->Connect(config.server, VerifyName(), options.connect_timeout, what); !s)
       return s.error();

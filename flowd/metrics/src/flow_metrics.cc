@@ -143,7 +143,7 @@ struct FlowMetrics::Families {
   template <typename M>
   Metric Make(prometheus::Registry& r, const std::string& name, const std::string& help,
               std::vector<std::string> labels, const std::string& option_name,
-              std::vector<double> buckets = {}) {
+              const std::vector<double>& buckets = {}) {
     Metric m;
     auto it = opts.context.find(option_name);
     m.ctx = it != opts.context.end() ? it->second : opts.default_context;

@@ -25,7 +25,7 @@ class Daemon {
 
   // Housekeeping (loss counters, idle flows, registry saves) once a second
   // until `stop` is requested.
-  void Run(std::stop_token stop);
+  void Run(const std::stop_token& stop);
 
   struct Parts;  // every component, in construction order (daemon.cc)
 

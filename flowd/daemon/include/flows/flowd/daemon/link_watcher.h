@@ -50,7 +50,7 @@ class LinkWatcher final : public InterfaceDirectory {
   std::vector<datapath::InterfaceState> Interfaces() const;
 
  private:
-  void Run(std::stop_token stop);
+  void Run(const std::stop_token& stop);
   void PublishLocked();  // needs manager_mu_
   void LogErrorsLocked();
 

@@ -13,6 +13,7 @@ namespace flows::flowd::k8s {
 enum class EventType { kAdded, kModified, kDeleted, kBookmark, kError };
 const char* ToString(EventType type);
 
+// NOLINTNEXTLINE(bugprone-exception-escape): nlohmann::json copies may throw bad_alloc, as any string does.
 struct WatchEvent {
   EventType type = EventType::kAdded;
   nlohmann::json object;         // the object (for ERROR: a meta/v1 Status)
