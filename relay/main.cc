@@ -13,6 +13,7 @@
 #include "flows/relay/address.h"
 #include "flows/relay/credentials.h"
 #include "flows/relay/peer_sources.h"
+#include "flows/relay/relay_graph_service.h"
 #include "flows/relay/relay_service.h"
 
 #ifndef FLOWS_VERSION
@@ -155,12 +156,14 @@ int main(int argc, char** argv) {
   ro.peer_tls = f.dial.tls.enabled();
   ro.peer_tls_server_name = f.dial.tls.server_name;
   RelayService service(peers, ro, &metrics);
+  RelayGraphService graph_service(peers, ro.call_timeout);
 
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(*listen, *server_creds, &port);
   if (!f.unix_socket.empty()) builder.AddListeningPort("unix:" + f.unix_socket, *server_creds);
   builder.RegisterService(&service);
+  builder.RegisterService(&graph_service);
   auto server = builder.BuildAndStart();
   if (!server || port == 0) return Fail("cannot listen on " + *listen);
 

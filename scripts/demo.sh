@@ -213,6 +213,8 @@ cat <<EOF
    $FLOWS observe --dns-query paymentservice --print-node-name
    $FLOWS observe --to-pod demo-app/productcatalog --not --http-path /healthz -f
    $FLOWS list nodes
+   $FLOWS map --since 10m                     # who talks to whom: requests, errors, latency, bytes
+   $FLOWS map -o dot | dot -Tsvg > map.svg    # or -o mermaid, -o json (Cytoscape)
 
  $( ((DURATION > 0)) && echo "Stops by itself after ${DURATION}s." || echo "Ctrl-C here, or 'make demo-down' elsewhere, stops it and removes everything.")
 
@@ -221,7 +223,10 @@ EOF
 # Waiting in the background (and `wait`), so that Ctrl-C, `make demo-down`
 # (SIGTERM) and the end of --duration all clean up at once.
 if ((DURATION == 0)); then
-  sleep 2  # let the first flows arrive
+  sleep 5  # let the first connections arrive
+  echo " The map so far (flows map --since 10m):"
+  "$FLOWS" map --since 10m || true
+  echo
   "$FLOWS" observe --from-pod demo-app/frontend --follow --print-node-name &
 else
   sleep "$DURATION" &

@@ -13,7 +13,7 @@ PACKAGES=(
   libgrpc++-dev libabsl-dev protobuf-compiler-grpc libprotobuf-dev prometheus-cpp-dev libboost-dev libre2-dev libssl-dev libyaml-cpp-dev
   # run and test: namespaces, real servers and clients, an independent capture
   iproute2 iputils-ping nginx-light dnsmasq-base dnsutils curl iperf3 tshark
-  python3 jq procps psmisc unzip
+  python3 jq procps psmisc unzip graphviz
   # flowd's tests: real CNI plugins, a second gRPC client, a real Prometheus
   containernetworking-plugins python3-grpcio python3-protobuf prometheus
 )

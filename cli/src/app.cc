@@ -63,6 +63,31 @@ int RunApp(int argc, char** argv) {
       ->check(CLI::IsMember({"table", "json"}));
   AddServerFlags(*namespaces_cmd, namespaces_server);
 
+  MapOptions map;
+  ServerOptions map_server;
+  auto* map_cmd = app.add_subcommand(
+      "map", "Who talks to whom: the connectivity graph, with requests, errors, latency and bytes per edge");
+  AddMapFlags(*map_cmd, map);
+  AddServerFlags(*map_cmd, map_server);
+  map_cmd->footer(
+      "\nExamples:\n"
+      "  flows map -n demo-app                              the last hour of demo-app's edges\n"
+      "  flows map --since 7d --exclude-workload monitoring/prometheus\n"
+      "  flows map -o dot | dot -Tsvg > map.svg             a picture, namespaces as boxes\n"
+      "  flows map -o json > before.json                    Cytoscape.js elements; the input of map diff\n"
+      "  flows map diff before.json after.json --fail-on new-edges");
+  MapDiffOptions map_diff;
+  auto* map_diff_cmd = map_cmd->add_subcommand(
+      "diff",
+      "Compare two maps (flows map -o json): new and removed edges, error-rate and latency regressions");
+  AddMapDiffFlags(*map_diff_cmd, map_diff);
+  map_diff_cmd->footer(
+      "\nExit codes: 0 (and a report) unless --fail-on finds what it names: 1; a file that is not a map: 2.\n"
+      "Examples:\n"
+      "  flows map diff before.json after.json                            what changed\n"
+      "  flows map diff base.json now.json --fail-on new-edges            CI: no new dependencies\n"
+      "  flows map diff a.json b.json --fail-on regressions --latency-threshold 2");
+
   ServerOptions version_server;
   auto* version_cmd = app.add_subcommand("version", "Versions of this client and of the server");
   AddServerFlags(*version_cmd, version_server);
@@ -94,6 +119,8 @@ int RunApp(int argc, char** argv) {
   if (nodes_cmd->parsed()) return RunListNodes(nodes_server, nodes_output);
   if (namespaces_cmd->parsed()) return RunListNamespaces(namespaces_server, namespaces_output);
   if (version_cmd->parsed()) return RunVersion(version_server);
+  if (map_diff_cmd->parsed()) return RunMapDiff(map_diff);
+  if (map_cmd->parsed()) return RunMap(map, map_server);
   return kExitUsage;
 }
 

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "flows/cli/map_options.h"
 #include "flows/cli/observe_flags.h"
 #include "flows/cli/server.h"
 
@@ -14,5 +15,7 @@ int RunStatus(const ServerOptions& server, const std::string& output);
 int RunListNodes(const ServerOptions& server, const std::string& output);
 int RunListNamespaces(const ServerOptions& server, const std::string& output);
 int RunVersion(const ServerOptions& server);
+int RunMap(const MapOptions& options, ServerOptions server);
+int RunMapDiff(const MapDiffOptions& options);
 
 }  // namespace flows::cli

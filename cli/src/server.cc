@@ -30,6 +30,7 @@ Result<std::shared_ptr<grpc::Channel>> MakeChannel(const ServerOptions& o) {
   }
   const std::string target = NormalizeAddress(o.address);
   grpc::ChannelArguments args;
+  if (o.max_receive_bytes > 0) args.SetMaxReceiveMessageSize(o.max_receive_bytes);
   if (!o.tls) {
     for (const auto& [flag, set] : {std::pair{"tls-ca-cert-files", !o.tls_ca_cert_files.empty()},
                                     std::pair{"tls-client-cert-file", !o.tls_client_cert_file.empty()},

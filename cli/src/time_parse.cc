@@ -191,4 +191,30 @@ std::optional<google::protobuf::Timestamp> ParseTimeArg(std::string_view text,
   return ParseDateTime(text);
 }
 
+std::optional<google::protobuf::Timestamp> ParseTimeArgWithDays(std::string_view text,
+                                                                std::chrono::system_clock::time_point now) {
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  if (digits == 0 || digits > 5 || digits >= text.size() || text[digits] != 'd')
+    return ParseTimeArg(text, now);
+  std::int64_t days = 0;
+  for (std::size_t i = 0; i < digits; ++i) days = days * 10 + (text[i] - '0');
+  std::chrono::nanoseconds rest{0};
+  if (const std::string_view tail = text.substr(digits + 1); !tail.empty()) {
+    // "1d12h"; a sign in the middle ("1d-2h") is not a duration.
+    if (tail[0] == '+' || tail[0] == '-') return std::nullopt;
+    const auto d = ParseGoDuration(tail);
+    if (!d) return std::nullopt;
+    rest = *d;
+  }
+  // At most 99,999 days: 8.6e18 ns, inside int64; the rest may still overflow.
+  std::int64_t back_ns, at_ns;
+  if (__builtin_add_overflow(days * 86'400'000'000'000, rest.count(), &back_ns)) return std::nullopt;
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+  if (__builtin_sub_overflow(ns, back_ns, &at_ns)) return std::nullopt;
+  const auto t = ToTimestamp(std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::nanoseconds(at_ns))));
+  return Make(t.seconds(), t.nanos());
+}
+
 }  // namespace flows::cli

@@ -1,6 +1,7 @@
 // The relay in-process, as flows-relay wires it (PeerManager, RelayService,
-// a gRPC server on 127.0.0.1 port 0), with short timeouts for tests; and a
-// follow client that collects what it reads on its own thread.
+// RelayGraphService, a gRPC server on 127.0.0.1 port 0), with short timeouts
+// for tests; and a follow client that collects what it reads on its own
+// thread.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include "flows/relay/credentials.h"
+#include "flows/relay/relay_graph_service.h"
 #include "flows/relay/relay_service.h"
 
 namespace flows::relay::testing {
@@ -36,11 +38,13 @@ class RelayHarness {
       : metrics_(registry_),
         dial_(*MakeChannelFactory(dial)),
         peers_(dial_, &metrics_, PeerManager::Options{.poll = 50ms}),
-        service_(peers_, options, &metrics_) {
+        service_(peers_, options, &metrics_),
+        graph_service_(peers_, options.call_timeout) {
     peers_.Start();
     grpc::ServerBuilder b;
     b.AddListeningPort("127.0.0.1:0", creds, &port_);
     b.RegisterService(&service_);
+    b.RegisterService(&graph_service_);
     server_ = b.BuildAndStart();
   }
   ~RelayHarness() {
@@ -62,6 +66,9 @@ class RelayHarness {
     grpc::ChannelArguments args;
     if (!server_name.empty()) args.SetSslTargetNameOverride(server_name);
     return observer::Observer::NewStub(grpc::CreateCustomChannel(address(), creds, args));
+  }
+  std::unique_ptr<::flows::graph::Graph::Stub> GraphStub() const {
+    return ::flows::graph::Graph::NewStub(grpc::CreateChannel(address(), grpc::InsecureChannelCredentials()));
   }
   PeerManager& peers() { return peers_; }
   RelayMetrics& metrics() { return metrics_; }
@@ -85,6 +92,7 @@ class RelayHarness {
   ChannelFactory dial_;
   PeerManager peers_;
   RelayService service_;
+  RelayGraphService graph_service_;
   int port_ = 0;
   std::unique_ptr<grpc::Server> server_;
 };

@@ -155,7 +155,8 @@ TEST_F(RelayIntegrationTest, NodeAnnouncedAtRunTimeJoinsTheFollowStream) {
   // A fourth node, announced by its own peer.Peer service.
   TestNode late("node-3");
   late.Start();
-  NotifyPeerSource notify(relay_.peers(), relay_.dial(), late.address(), 4244, Backoff({.initial = 100ms, .max = 500ms}));
+  NotifyPeerSource notify(relay_.peers(), relay_.dial(), late.address(), 4244,
+                          Backoff({.initial = 100ms, .max = 500ms}));
   notify.Start();
   ASSERT_TRUE(
       c.WaitFor([&](const auto& rs) { return HasStatus(rs, ::relay::NODE_CONNECTED, "node-3"); }, 10s));

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "flows/flowd/observer/observer_service.h"
 #include "flows/flowd/observer/peer_service.h"
@@ -55,6 +56,7 @@ class TestNode {
     b.AddListeningPort(address(), creds);
     b.RegisterService(observer_.get());
     b.RegisterService(peer_.get());
+    for (grpc::Service* extra : extra_services_) b.RegisterService(extra);
     server_ = b.BuildAndStart();
   }
   // A node going away: open streams end (the client sees them fail).
@@ -66,6 +68,8 @@ class TestNode {
     server_.reset();
   }
   bool running() const { return server_ != nullptr; }
+  // Served too from the next Start (e.g. flowd's GraphService); not owned.
+  void AddService(grpc::Service* service) { extra_services_.push_back(service); }
 
   // A flow with this time (ns since the epoch), as flowd's ingest stores it.
   void Push(std::int64_t time_ns, const std::string& ns = "demo-app", const std::string& pod = "frontend") {
@@ -102,6 +106,7 @@ class TestNode {
   std::vector<std::pair<std::string, std::uint64_t>> losses_;
   std::unique_ptr<flowd::ObserverService> observer_;
   std::unique_ptr<flowd::PeerService> peer_;
+  std::vector<grpc::Service*> extra_services_;
   std::unique_ptr<grpc::Server> server_;
 };
 

@@ -21,6 +21,9 @@
 #include "flows/datapath/ring_reader.h"
 #include "flows/flowd/cni/cni_server.h"
 #include "flows/flowd/cni/registry_sink.h"
+#include "flows/flowd/daemon/graph_feeder.h"
+#include "flows/flowd/daemon/graph_maintainer.h"
+#include "flows/flowd/daemon/graph_service.h"
 #include "flows/flowd/daemon/ingest_pipeline.h"
 #include "flows/flowd/daemon/kernel_loss_poller.h"
 #include "flows/flowd/daemon/kubernetes_sync.h"
@@ -30,12 +33,14 @@
 #include "flows/flowd/endpoints/endpoint_registry.h"
 #include "flows/flowd/endpoints/service_registry.h"
 #include "flows/flowd/endpoints/static_endpoints.h"
+#include "flows/flowd/graph/graph_persistence.h"
 #include "flows/flowd/k8s/beast_client.h"
 #include "flows/flowd/k8s/in_cluster.h"
 #include "flows/flowd/k8s/informer_runner.h"
 #include "flows/flowd/k8s/kinds.h"
 #include "flows/flowd/k8s/kubeconfig.h"
 #include "flows/flowd/metrics/flow_metrics.h"
+#include "flows/flowd/metrics/graph_metrics.h"
 #include "flows/flowd/observer/namespace_tracker.h"
 #include "flows/flowd/observer/observer_service.h"
 #include "flows/flowd/observer/peer_service.h"
@@ -142,13 +147,21 @@ struct Daemon::Parts {
   std::unique_ptr<k8s::InformerRunner<k8s::Service>> service_informer;
   std::unique_ptr<k8s::InformerRunner<k8s::EndpointSlice>> slice_informer;
 
+  std::unique_ptr<graph::ConnectivityGraph> graph;
+  std::unique_ptr<graph::GraphPersistence> graph_persistence;
+  std::unique_ptr<GraphFeeder> graph_feeder;
+  std::unique_ptr<GraphMetrics> graph_metrics;
+  std::unique_ptr<GraphMaintainer> graph_maintainer;
+
   std::unique_ptr<ObserverService> observer;
   std::unique_ptr<PeerService> peer;
+  std::unique_ptr<GraphService> graph_service;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<api::MetricsServer> metrics_server;
   std::atomic<bool> ready{false};
 
   Status StartIdentity();
+  Status StartGraph();
   Status StartDatapath();
   Status StartKubernetes();
   Status StartServers();
@@ -178,6 +191,47 @@ Status Daemon::Parts::StartIdentity() {
   return OkStatus();
 }
 
+Status Daemon::Parts::StartGraph() {
+  if (!options.graph) return OkStatus();
+  graph::GraphOptions go;
+  go.retention = std::chrono::duration_cast<std::chrono::nanoseconds>(options.graph_retention).count();
+  go.memory_budget_bytes = options.graph_memory_budget;
+  go.durable = !options.graph_in_memory;
+  graph = std::make_unique<graph::ConnectivityGraph>(go);
+  graph_feeder = std::make_unique<GraphFeeder>(*graph, options.node_name);
+  graph_metrics = std::make_unique<GraphMetrics>(*registry, options.metrics.prefix);
+  if (go.durable) {
+    const std::string dir = options.graph_dir.empty() ? options.state_dir + "/graph" : options.graph_dir;
+    graph_persistence = std::make_unique<graph::GraphPersistence>(*graph, dir);
+    const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    auto report = graph_persistence->Load(now);
+    if (!report) {
+      // A damaged snapshot must not keep the node blind: start empty (the
+      // next snapshot replaces the files), and say so.
+      spdlog::warn("graph: {} (starting empty)", report.error().message);
+      graph = std::make_unique<graph::ConnectivityGraph>(go);
+      graph_feeder = std::make_unique<GraphFeeder>(*graph, options.node_name);
+      graph_persistence = std::make_unique<graph::GraphPersistence>(*graph, dir);
+    } else {
+      const graph::GraphStats st = graph->Stats();
+      spdlog::info(
+          "graph: {} edges restored from {} ({} log records; traffic of the last {:.1f}s before the "
+          "restart was not on disk)",
+          st.edges, dir, report->log_records_applied, static_cast<double>(report->lost_span) / 1e9);
+      if (report->records_dropped > 0) {
+        spdlog::warn("graph: {} ({})", report->detail, report->torn ? "torn write" : "corrupted");
+      }
+    }
+  }
+  graph_maintainer = std::make_unique<GraphMaintainer>(
+      *graph, graph_persistence.get(), *graph_feeder, graph_metrics.get(),
+      GraphMaintainer::Options{.checkpoint_interval = options.graph_checkpoint_interval});
+  graph_maintainer->Start();
+  return OkStatus();
+}
+
 Status Daemon::Parts::StartDatapath() {
   auto dp = datapath::Datapath::Load(options.datapath);
   if (!dp) return dp.error();
@@ -200,7 +254,8 @@ Status Daemon::Parts::StartDatapath() {
   store = std::make_unique<FlowStore>(options.store_capacity);
   identities = std::make_unique<RegistryIdentityResolver>(endpoints, services, options.node_name);
   converter = std::make_unique<FlowConverter>(options.node_name, *identities, *link_watcher, dns);
-  pipeline = std::make_unique<IngestPipeline>(*converter, metrics.get(), namespaces, *store);
+  pipeline =
+      std::make_unique<IngestPipeline>(*converter, metrics.get(), namespaces, *store, graph_feeder.get());
   sink = std::make_unique<SerializedSink>(*pipeline);
   auto reader = datapath::RingReader::Create(datapath->ring_fd(), *decoder, *sink,
                                              {.drain_interval = options.drain_interval});
@@ -273,6 +328,7 @@ Status Daemon::Parts::StartServers() {
                                                [this](std::uint64_t n) { losses->Add(kLostClient, n); });
   observer->SetLossSource([this] { return losses->Totals(); });
   peer = std::make_unique<PeerService>(node);
+  if (graph) graph_service = std::make_unique<GraphService>(*graph, options.node_name);
 
   grpc::ServerBuilder builder;
   if (!options.socket_path.empty()) {
@@ -289,6 +345,7 @@ Status Daemon::Parts::StartServers() {
   }
   builder.RegisterService(observer.get());
   builder.RegisterService(peer.get());
+  if (graph_service) builder.RegisterService(graph_service.get());
   grpc_server = builder.BuildAndStart();
   if (!grpc_server) return Error::Invalid("gRPC: cannot listen on " + node.address);
   if (!options.listen_address.empty() && tcp_port == 0)
@@ -357,6 +414,8 @@ Daemon::Parts::~Parts() {
   slice_informer.reset();
   if (link_watcher) link_watcher->Stop();
   if (ring_reader) ring_reader->Stop();
+  // After ingest stopped: the last checkpoint has everything.
+  if (graph_maintainer) graph_maintainer->Stop();
   if (!endpoints_state.empty()) SaveEndpoints();
   if (!options.socket_path.empty() && grpc_server) std::filesystem::remove(options.socket_path);
 }
@@ -372,6 +431,7 @@ Result<std::unique_ptr<Daemon>> Daemon::Start(DaemonOptions options) {
   if (Status s = p->StartIdentity(); !s) return s.error();
   // Kubernetes before the datapath, so the first flows already carry names.
   if (Status s = p->StartKubernetes(); !s) return s.error();
+  if (Status s = p->StartGraph(); !s) return s.error();
   if (Status s = p->StartDatapath(); !s) return s.error();
   if (Status s = p->StartServers(); !s) return s.error();
   p->ready = true;

@@ -3,8 +3,11 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <limits>
+#include <utility>
 
 namespace flows::flowd {
 namespace {
@@ -27,7 +30,41 @@ CLI::Option* AddSeconds(CLI::App& app, const std::string& name, Duration& out, c
       ->check(CLI::NonNegativeNumber);
 }
 
+// Parses a whole unsigned number and a suffix from `units`.
+template <typename Units>
+std::optional<std::uint64_t> ParseScaled(std::string_view text, const Units& units) {
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 15) return std::nullopt;
+  const std::uint64_t n = std::stoull(std::string(text.substr(0, digits)));
+  const std::string_view suffix = text.substr(digits);
+  for (const auto& [name, scale] : units) {
+    if (suffix == name) {
+      if (n == 0 || n > std::numeric_limits<std::uint64_t>::max() / scale) return std::nullopt;
+      return n * scale;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<std::chrono::seconds> ParseDuration(std::string_view text) {
+  static constexpr std::pair<std::string_view, std::uint64_t> kUnits[] = {
+      {"", 1}, {"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}};
+  auto n = ParseScaled(text, kUnits);
+  if (!n) return std::nullopt;
+  return std::chrono::seconds(static_cast<std::int64_t>(*n));
+}
+
+std::optional<std::size_t> ParseByteSize(std::string_view text) {
+  static constexpr std::pair<std::string_view, std::uint64_t> kUnits[] = {
+      {"", 1},          {"K", 1u << 10}, {"Ki", 1u << 10}, {"M", 1u << 20},
+      {"Mi", 1u << 20}, {"G", 1u << 30}, {"Gi", 1u << 30}};
+  auto n = ParseScaled(text, kUnits);
+  if (!n) return std::nullopt;
+  return static_cast<std::size_t>(*n);
+}
 
 ParsedOptions ParseDaemonOptions(int argc, const char* const* argv) {
   ParsedOptions parsed;
@@ -93,6 +130,22 @@ ParsedOptions ParseDaemonOptions(int argc, const char* const* argv) {
   app.add_option("--endpoints-file", o.endpoints_file, "static endpoints and services (JSON)")
       ->group(identity)
       ->check(CLI::ExistingFile);
+  auto* graph = "Connectivity graph";
+  std::string graph_retention = "14d", graph_budget = "256Mi";
+  bool no_graph = false;
+  app.add_flag("--no-graph", no_graph, "do not keep the connectivity graph (GetGraph is not served)")
+      ->group(graph);
+  app.add_option("--graph-dir", o.graph_dir,
+                 "where the graph's snapshot and log survive restarts (default: <state-dir>/graph); "
+                 "\"none\": in memory only")
+      ->group(graph);
+  app.add_option("--graph-retention", graph_retention, "how long the graph keeps history (90m, 36h, 14d)")
+      ->group(graph)
+      ->capture_default_str();
+  app.add_option("--graph-memory-budget", graph_budget,
+                 "memory the graph may use; the oldest history goes first (256Mi, 1Gi)")
+      ->group(graph)
+      ->capture_default_str();
   std::string kube_mode = "auto";
   app.add_option("--kubernetes", kube_mode,
                  "auto (in a pod, or with --kubeconfig/$KUBECONFIG), off, in-cluster, kubeconfig")
@@ -154,6 +207,11 @@ ParsedOptions ParseDaemonOptions(int argc, const char* const* argv) {
     return parsed;
   }
   if (no_xdp) o.attach.node_nic_xdp = false;
+  o.graph = !no_graph;
+  if (o.graph_dir == "none") {
+    o.graph_dir.clear();
+    o.graph_in_memory = true;
+  }
   if (o.attach.node_nic == "none") o.attach.node_nic.clear();
   o.keep_attached = !detach_on_exit;
   o.kubernetes = kube_mode == "off"          ? KubernetesMode::kOff
@@ -165,6 +223,16 @@ ParsedOptions ParseDaemonOptions(int argc, const char* const* argv) {
     parsed.exit_code = 2;
     return parsed;
   };
+  if (auto d = ParseDuration(graph_retention); d) {
+    o.graph_retention = *d;
+  } else {
+    return usage("--graph-retention: \"" + graph_retention + "\" is not a duration such as 90m, 36h or 14d");
+  }
+  if (auto b = ParseByteSize(graph_budget); b) {
+    o.graph_memory_budget = *b;
+  } else {
+    return usage("--graph-memory-budget: \"" + graph_budget + "\" is not a size such as 256Mi or 1Gi");
+  }
   if (o.kubernetes == KubernetesMode::kKubeconfig && o.kubeconfig.empty())
     return usage("--kubernetes kubeconfig needs --kubeconfig");
   if (o.tls_cert_file.empty() != o.tls_key_file.empty())

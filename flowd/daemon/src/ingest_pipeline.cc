@@ -40,13 +40,17 @@ void IngestPipeline::OnFlows(std::span<const datapath::Flow> flows) {
   if (flows.empty()) return;
   const auto now = NamespaceTracker::Clock::now();  // once per batch is precise enough
   auto batch = std::make_shared<Batch>(flows.size());
+  FlowFacts facts;
   for (const auto& in : flows) {
     flow::Flow* out = google::protobuf::Arena::CreateMessage<flow::Flow>(&batch->arena);
-    converter_.Convert(in, out, &batch->keep);
+    converter_.Convert(in, out, &batch->keep, graph_ ? &facts : nullptr);
     if (metrics_) metrics_->Observe(*out);
     namespaces_.Observe(*out, now);
+    if (graph_) graph_->Add(in, *out, facts);
     store_.Push(std::shared_ptr<const flow::Flow>(batch, out));
   }
+  // The observations point into the batch's flows, alive until here.
+  if (graph_) graph_->Commit();
   processed_.fetch_add(flows.size(), std::memory_order_relaxed);
 }
 

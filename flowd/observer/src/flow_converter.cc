@@ -43,7 +43,7 @@ void SetTimestamp(std::chrono::system_clock::time_point t, google::protobuf::Tim
   out->set_nanos(static_cast<std::int32_t>(ns % 1'000'000'000));
 }
 
-void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out, KeepAlive* keep) {
+void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out, KeepAlive* keep, FlowFacts* facts) {
   SetTimestamp(in.time, out->mutable_time());
   out->set_verdict(flow::FORWARDED);  // observed passing; drops are not ours to see
   out->set_node_name(node_name_);
@@ -65,6 +65,7 @@ void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out, KeepAlive
   FillObservationPoint(in, at_nic, reply.value_or(false), l7, out);
   FillL7(in, l7, out);
   if (reply) out->mutable_is_reply()->set_value(*reply);
+  if (facts) *facts = FlowFacts{at_nic, reply, src_id.local_pod, dst_id.local_pod, l7};
 
   auto* st = out->mutable_flow_stats();
   st->set_packets(in.packets);

@@ -117,7 +117,8 @@ TEST_F(AttachTest, ClsactQdiscSomeoneElseMadeStaysWithTheirFilter) {
   // Another tool's qdisc and filter (cls_bpf with a program of its own).
   LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = static_cast<int>(ifindex_), .attach_point = BPF_TC_INGRESS);
   ASSERT_EQ(bpf_tc_hook_create(&hook), 0);
-  LIBBPF_OPTS(bpf_tc_opts, theirs, .prog_fd = bpf_program__fd(empty_->progs.empty_tc), .handle = 7, .priority = 9);
+  LIBBPF_OPTS(bpf_tc_opts, theirs, .prog_fd = bpf_program__fd(empty_->progs.empty_tc), .handle = 7,
+              .priority = 9);
   ASSERT_EQ(bpf_tc_attach(&hook, &theirs), 0);
   {
     auto in = Attachment::Attach(dp_->tc_ingress_fd(), ifindex_, "fl-test0", AttachPoint::kTcIngress, "",

@@ -27,6 +27,9 @@ struct ServerOptions {
   std::string tls_client_cert_file;
   std::string tls_client_key_file;
   std::string tls_server_name;
+  // 0: gRPC's default (4 MiB). `flows map` raises it: a graph of 100,000
+  // edges is larger than that.
+  int max_receive_bytes = 0;
 };
 
 // "/run/x.sock" -> "unix:///run/x.sock"; everything else is left to gRPC

@@ -22,6 +22,12 @@ std::optional<std::chrono::nanoseconds> ParseGoDuration(std::string_view text);
 std::optional<google::protobuf::Timestamp> ParseTimeArg(std::string_view text,
                                                         std::chrono::system_clock::time_point now);
 
+// ParseTimeArg, and durations led by whole days ("7d", "1d12h"): the
+// connectivity graph keeps weeks, so `flows map` windows are counted in
+// days. `observe` keeps Hubble's forms exactly.
+std::optional<google::protobuf::Timestamp> ParseTimeArgWithDays(std::string_view text,
+                                                                std::chrono::system_clock::time_point now);
+
 google::protobuf::Timestamp ToTimestamp(std::chrono::system_clock::time_point t);
 
 }  // namespace flows::cli

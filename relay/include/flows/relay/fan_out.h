@@ -1,5 +1,5 @@
 // One unary call to each of several nodes at once (ServerStatus, GetNodes,
-// GetNamespaces), on one completion queue: the answer takes as long as the
+// GetNamespaces, GetGraph), on one completion queue: the answer takes as long as the
 // slowest node, bounded by a deadline, and costs no thread per node.
 #pragma once
 
@@ -21,13 +21,13 @@ struct NodeAnswer {
   Response response;
 };
 
-// start(stub, ctx, cq) begins the call, e.g.
+// start(stub, ctx, cq) begins the call on a `Service::Stub`, e.g.
 //   [&](auto& stub, auto* ctx, auto* cq) { return stub.AsyncServerStatus(ctx, req, cq); }
-template <typename Response, typename Start>
+template <typename Response, typename Service = observer::Observer, typename Start>
 std::vector<NodeAnswer<Response>> FanOut(const std::vector<const PeerView*>& peers,
                                          std::chrono::milliseconds timeout, Start start) {
   struct Call {
-    std::unique_ptr<observer::Observer::Stub> stub;
+    std::unique_ptr<typename Service::Stub> stub;
     grpc::ClientContext ctx;
     std::unique_ptr<grpc::ClientAsyncResponseReader<Response>> rpc;
   };
@@ -38,10 +38,12 @@ std::vector<NodeAnswer<Response>> FanOut(const std::vector<const PeerView*>& pee
   for (std::size_t i = 0; i < peers.size(); ++i) {
     answers[i].peer = peers[i];
     auto c = std::make_unique<Call>();
-    c->stub = observer::Observer::NewStub(peers[i]->channel);
+    c->stub = Service::NewStub(peers[i]->channel);
     c->ctx.set_deadline(deadline);
     c->rpc = start(*c->stub, &c->ctx, &cq);
-    c->rpc->Finish(&answers[i].response, &answers[i].status, reinterpret_cast<void*>(i));
+    // The completion queue's tag is an opaque pointer; the call's index is enough.
+    c->rpc->Finish(&answers[i].response, &answers[i].status,
+                   reinterpret_cast<void*>(i));  // NOLINT(performance-no-int-to-ptr)
     calls.push_back(std::move(c));
   }
   // Every call completes (at the latest at its deadline) before we return.

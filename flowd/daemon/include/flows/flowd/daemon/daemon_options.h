@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "flows/datapath/interface_manager.h"
@@ -44,8 +45,25 @@ struct DaemonOptions {
   std::chrono::seconds flow_idle_timeout{30};
   std::chrono::seconds flow_closed_timeout{5};
 
+  // The connectivity graph (flows.graph.Graph): its files go to graph_dir
+  // ("" = <state_dir>/graph; graph_in_memory: none), kept for graph_retention
+  // within graph_memory_budget bytes.
+  bool graph = true;
+  std::string graph_dir;
+  bool graph_in_memory = false;
+  std::chrono::seconds graph_retention{14 * 24 * 3600};
+  std::size_t graph_memory_budget = std::size_t{256} << 20;
+  std::chrono::milliseconds graph_checkpoint_interval{5000};
+
   std::string log_level = "info";
 };
+
+// "90s", "30m", "36h", "14d" (a bare number is seconds); nullopt when not a
+// positive duration.
+std::optional<std::chrono::seconds> ParseDuration(std::string_view text);
+// "268435456", "256Mi", "1Gi", "512Ki" (also K, M, G as powers of 1024);
+// nullopt when not a positive size.
+std::optional<std::size_t> ParseByteSize(std::string_view text);
 
 // What to do after parsing: run, or exit with `exit_code` (help, version,
 // or a usage error, whose message has been printed).

@@ -1,12 +1,14 @@
 // The ingest path of flowd, on the ring reader's thread: each datapath Flow
 // becomes a flow.Flow (identities, names, L7), feeds the metrics and the
-// namespace tracker, and goes into the store. Nothing here waits on a reader.
+// namespace tracker and the connectivity graph, and goes into the store.
+// Nothing here waits on a reader.
 #pragma once
 
 #include <atomic>
 #include <span>
 
 #include "flows/datapath/ring_reader.h"
+#include "flows/flowd/daemon/graph_feeder.h"
 #include "flows/flowd/metrics/flow_metrics.h"
 #include "flows/flowd/observer/flow_converter.h"
 #include "flows/flowd/observer/namespace_tracker.h"
@@ -22,8 +24,8 @@ void TuneAllocatorForIngest();
 class IngestPipeline final : public datapath::FlowSink {
  public:
   IngestPipeline(FlowConverter& converter, FlowMetrics* metrics, NamespaceTracker& namespaces,
-                 FlowStore& store)
-      : converter_(converter), metrics_(metrics), namespaces_(namespaces), store_(store) {}
+                 FlowStore& store, GraphFeeder* graph = nullptr)
+      : converter_(converter), metrics_(metrics), namespaces_(namespaces), store_(store), graph_(graph) {}
 
   void OnFlows(std::span<const datapath::Flow> flows) override;
   std::uint64_t processed() const { return processed_.load(std::memory_order_relaxed); }
@@ -33,6 +35,7 @@ class IngestPipeline final : public datapath::FlowSink {
   FlowMetrics* metrics_;  // optional
   NamespaceTracker& namespaces_;
   FlowStore& store_;
+  GraphFeeder* graph_;  // optional
   std::atomic<std::uint64_t> processed_{0};
 };
 

@@ -34,7 +34,8 @@ class InformerRunner {
   InformerRunner& operator=(const InformerRunner&) = delete;
 
   void Start() {
-    if (!thread_.joinable()) thread_ = std::jthread([this](std::stop_token st) { reflector_->Run(st); });
+    if (!thread_.joinable())
+      thread_ = std::jthread([this](const std::stop_token& st) { reflector_->Run(st); });
   }
   // Cancels an open request or a backoff; returns when the thread is gone.
   void Stop() {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,17 @@ inline constexpr int kTraceFromEndpoint = 5;
 inline constexpr int kTraceFromNetwork = 10;
 inline constexpr int kTraceToNetwork = 11;
 
+// What Convert worked out about a record beyond the proto, for consumers on
+// the ingest path that need it without working it out again (the
+// connectivity graph).
+struct FlowFacts {
+  bool at_nic = false;         // seen on the node NIC (else a pod veth, or unknown)
+  std::optional<bool> reply;   // server -> client, when the record says
+  bool src_local_pod = false;  // behind one of this node's veths
+  bool dst_local_pod = false;
+  bool l7 = false;  // HTTP/DNS reported for this record (once per pod, at the veth)
+};
+
 class FlowConverter {
  public:
   FlowConverter(std::string node_name, const IdentityResolver& identities,
@@ -63,7 +75,9 @@ class FlowConverter {
   // With `keep` and `out` on an arena, the source and destination endpoints
   // are the resolver's shared protos (no copy), added to `keep`; `out` must
   // then never be modified and must not outlive `keep`.
-  void Convert(const datapath::Flow& in, flow::Flow* out, KeepAlive* keep = nullptr);
+  // `facts`, when given, receives what the conversion worked out.
+  void Convert(const datapath::Flow& in, flow::Flow* out, KeepAlive* keep = nullptr,
+               FlowFacts* facts = nullptr);
   std::uint64_t unpaired_requests_forgotten() const { return pairing_.forgotten(); }
 
  private:
