@@ -30,13 +30,11 @@ void AppendEndpoint(const flow::Flow& f, Side side, const Palette& p, std::strin
 
   // Hubble's order: pod, then service, then DNS names, then the address.
   std::string host;
-  if (numeric) {
-    host = ip;
-  } else if (!ep.pod_name().empty()) {
+  if (!numeric && !ep.pod_name().empty()) {
     host = ep.namespace_().empty() ? ep.pod_name() : ep.namespace_() + "/" + ep.pod_name();
-  } else if (!svc.name().empty()) {
+  } else if (!numeric && !svc.name().empty()) {
     host = svc.namespace_().empty() ? svc.name() : svc.namespace_() + "/" + svc.name();
-  } else if (!names.empty()) {
+  } else if (!numeric && !names.empty()) {
     for (int i = 0; i < names.size(); ++i) {
       if (i) host += ',';
       host += names[i];

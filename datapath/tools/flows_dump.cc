@@ -58,6 +58,7 @@ int Fail(const std::string& what) {
 
 }  // namespace
 
+// NOLINTNEXTLINE(bugprone-exception-escape): an exception here is a bug; terminate reports it.
 int main(int argc, char** argv) {
   CLI::App app{"flows-dump: print the flows the datapath sees, as they arrive"};
   fd::DatapathOptions opts;

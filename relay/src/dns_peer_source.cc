@@ -39,6 +39,7 @@ std::string DnsPeerSource::ResolveOnce() {
   }
   ::freeaddrinfo(res);
   std::vector<PeerSpec> specs;
+  specs.reserve(addresses.size());
   for (const auto& a : addresses) specs.push_back(PeerSpec{a, a, {}});
   peers_.Replace("dns:" + name_port_, specs);
   return {};

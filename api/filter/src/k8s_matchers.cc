@@ -44,9 +44,9 @@ Result<FieldMatcherPtr> MakeNamespacedMatcher(const char* field,
   auto parsed = ParseNamespacedPrefixes(field, values);
   if (!parsed) return parsed.error();
   return MakeMatcher(Cost::kStringCompare, [wanted = std::move(*parsed), get](const flow::Flow& f) {
-    const auto [ns, name] = get(f);
+    const auto got = get(f);  // a pair: clang 14 cannot capture structured bindings
     return std::any_of(wanted.begin(), wanted.end(),
-                       [&](const NamespacedPrefix& p) { return p.Matches(ns, name); });
+                       [&](const NamespacedPrefix& p) { return p.Matches(got.first, got.second); });
   });
 }
 

@@ -12,7 +12,7 @@ namespace flows::flowd::k8s::detail {
 
 namespace asio = boost::asio;
 
-HttpConnection::HttpConnection(asio::ssl::context* tls, std::stop_token stop)
+HttpConnection::HttpConnection(asio::ssl::context* tls, const std::stop_token& stop)
     : tls_ctx_(tls), stop_(stop), on_stop_(stop, std::function<void()>([this] {
                                              // Runs on the requesting thread: only hand the cancellation
                                              // to the io_context, which this connection's thread runs.

@@ -27,7 +27,7 @@ class HttpConnection {
  public:
   // `tls` null for plain HTTP. `verify_name`: the name the server's
   // certificate must carry (empty: do not verify the name).
-  HttpConnection(boost::asio::ssl::context* tls, std::stop_token stop);
+  HttpConnection(boost::asio::ssl::context* tls, const std::stop_token& stop);
 
   // `what` prefixes every error ("list pods").
   Status Connect(const ServerAddress& server, const std::string& verify_name, Clock::duration timeout,

@@ -32,7 +32,7 @@ void Reflector::Fail(const Error& error) {
   if (options_.on_error) options_.on_error(error);
 }
 
-void Reflector::Run(std::stop_token stop) {
+void Reflector::Run(const std::stop_token& stop) {
   bool need_list = true;
   while (!stop.stop_requested()) {
     if (need_list) {
@@ -63,7 +63,7 @@ void Reflector::Run(std::stop_token stop) {
   }
 }
 
-Status Reflector::ListAll(std::stop_token stop) {
+Status Reflector::ListAll(const std::stop_token& stop) {
   std::vector<nlohmann::json> items;
   ListOptions page_options{.limit = options_.page_size};
   std::string rv;
@@ -101,7 +101,7 @@ Status Reflector::ListAll(std::stop_token stop) {
   return OkStatus();
 }
 
-Reflector::WatchEnd Reflector::WatchOnce(std::stop_token stop) {
+Reflector::WatchEnd Reflector::WatchOnce(const std::stop_token& stop) {
   const std::string what = "watch " + options_.resource.DisplayName();
   WatchOptions watch_options{.resource_version = resource_version(),
                              .timeout_seconds = options_.watch_timeout_seconds,

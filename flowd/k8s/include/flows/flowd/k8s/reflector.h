@@ -57,7 +57,7 @@ class Reflector {
 
   // Lists and watches until `stop` is requested. Blocking: run it on its
   // own thread (std::jthread passes the stop_token).
-  void Run(std::stop_token stop);
+  void Run(const std::stop_token& stop);
 
   std::string resource_version() const;
   ReflectorStats stats() const;
@@ -65,8 +65,8 @@ class Reflector {
  private:
   enum class WatchEnd { kRewatch, kRelist, kBackoff, kStopped };
 
-  Status ListAll(std::stop_token stop);
-  WatchEnd WatchOnce(std::stop_token stop);
+  Status ListAll(const std::stop_token& stop);
+  WatchEnd WatchOnce(const std::stop_token& stop);
   void Fail(const Error& error);
   void SetResourceVersion(const std::string& rv);
 
