@@ -17,6 +17,7 @@
 namespace {
 
 using namespace flows::flowd::k8s;
+using flows::Result;
 
 volatile unsigned sink;
 
