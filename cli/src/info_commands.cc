@@ -21,16 +21,10 @@ namespace {
 // the exit code when it did.
 template <typename Request, typename Response, typename Call>
 int Unary(const ServerOptions& server, Call call, Response& res) {
-  auto channel = MakeChannel(server);
-  if (!channel) {
-    PrintError(channel.error().message);
-    return kExitUsage;
-  }
-  if (auto st = WaitConnected(*channel, server); !st) {
-    PrintError(st.error().message);
-    return kExitFailure;
-  }
-  auto stub = observer::Observer::NewStub(*channel);
+  int exit_code = 0;
+  const auto channel = Connect(server, exit_code);
+  if (!channel) return exit_code;
+  auto stub = observer::Observer::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(CallDeadline(server));
   const grpc::Status st = call(*stub, &ctx, Request(), &res);

@@ -70,16 +70,10 @@ int RunMap(const MapOptions& options, ServerOptions server) {
     return kExitUsage;
   }
   server.max_receive_bytes = kMaxGraphBytes;
-  auto channel = MakeChannel(server);
-  if (!channel) {
-    PrintError(channel.error().message);
-    return kExitUsage;
-  }
-  if (auto st = WaitConnected(*channel, server); !st) {
-    PrintError(st.error().message);
-    return kExitFailure;
-  }
-  auto stub = graph::Graph::NewStub(*channel);
+  int exit_code = 0;
+  const auto channel = Connect(server, exit_code);
+  if (!channel) return exit_code;
+  auto stub = graph::Graph::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(CallDeadline(server));
   graph::GetGraphResponse graph;

@@ -61,17 +61,11 @@ int RunObserve(const ObserveOptions& o, const ServerOptions& server) {
   print.numeric = o.numeric;
   auto printer = MakeFlowPrinter(*ParseOutputFormat(o.output), print);
 
-  auto channel = MakeChannel(server);
-  if (!channel) {
-    PrintError(channel.error().message);
-    return kExitUsage;
-  }
-  if (auto st = WaitConnected(*channel, server); !st) {
-    PrintError(st.error().message);
-    return kExitFailure;
-  }
+  int exit_code = 0;
+  const auto channel = Connect(server, exit_code);
+  if (!channel) return exit_code;
 
-  auto stub = observer::Observer::NewStub(*channel);
+  auto stub = observer::Observer::NewStub(channel);
   grpc::ClientContext ctx;
   auto reader = stub->GetFlows(&ctx, *request);
   FdWriter out_fd(STDOUT_FILENO), err_fd(STDERR_FILENO);

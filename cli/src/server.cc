@@ -1,8 +1,10 @@
 #include "flows/cli/server.h"
 
 #include "flows/api/tls/credentials.h"
+#include "flows/cli/exit_codes.h"
 #include "flows/cli/time_parse.h"
 #include "observer/observer.grpc.pb.h"
+#include "output.h"
 #include "text_util.h"
 
 namespace flows::cli {
@@ -78,6 +80,21 @@ std::string UnreachableMessage(std::string_view address, std::string_view detail
 
 std::chrono::system_clock::time_point CallDeadline(const ServerOptions& o) {
   return std::chrono::system_clock::now() + TimeoutOf(o);
+}
+
+std::shared_ptr<grpc::Channel> Connect(const ServerOptions& options, int& exit_code) {
+  auto channel = MakeChannel(options);
+  if (!channel) {
+    PrintError(channel.error().message);
+    exit_code = kExitUsage;
+    return nullptr;
+  }
+  if (auto st = WaitConnected(*channel, options); !st) {
+    PrintError(st.error().message);
+    exit_code = kExitFailure;
+    return nullptr;
+  }
+  return *channel;
 }
 
 }  // namespace flows::cli

@@ -45,6 +45,11 @@ Result<std::shared_ptr<grpc::Channel>> MakeChannel(const ServerOptions& options)
 // address and what to check (exit 1).
 Status WaitConnected(const std::shared_ptr<grpc::Channel>& channel, const ServerOptions& options);
 
+// MakeChannel, then WaitConnected: the channel, or null after printing why
+// with `exit_code` set (usage error for bad options, failure when the
+// server cannot be reached). What every command starts with.
+std::shared_ptr<grpc::Channel> Connect(const ServerOptions& options, int& exit_code);
+
 // "cannot reach the flows server at ADDRESS (DETAIL); is flowd running? ..."
 std::string UnreachableMessage(std::string_view address, std::string_view detail);
 
