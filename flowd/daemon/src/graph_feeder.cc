@@ -97,7 +97,8 @@ void GraphFeeder::SetHostAddresses(const std::vector<std::string>& addresses) {
   hosts_ = std::move(set);
 }
 
-void GraphFeeder::Add(const datapath::Flow& in, const flow::Flow& out, const FlowFacts& facts) {
+void GraphFeeder::Add(const datapath::Flow& in, const flow::Flow& out, const FlowFacts& facts,
+                      const EntryRecord& rec) {
   if (batch_.empty()) {
     std::lock_guard lock(hosts_mu_);
     batch_hosts_ = hosts_;
@@ -108,57 +109,16 @@ void GraphFeeder::Add(const datapath::Flow& in, const flow::Flow& out, const Flo
   // is the network's own chatter, not a dependency between workloads.
   if (IsLinkScope(in.src) || IsLinkScope(in.dst)) return;
 
-  // The entry's baseline: records carry the flow-table entry's totals.
-  const EntryKey key{in.src, in.dst, in.ifindex, in.src_port, in.dst_port, in.l4_proto, in.direction};
-  const bool new_flow = (in.reasons & FLOWS_REASON_NEW_FLOW) != 0;
-  auto [it, inserted] = entries_.try_emplace(key);
-  EntryState& st = it->second;
-  std::uint64_t packets = 0, bytes = 0;
-  if (inserted && !new_flow) {
-    // First seen mid-connection (flowd restarted; the pinned flow table kept
-    // counting): what came before was counted by the previous run.
-    st.packets = in.packets;
-    st.bytes = in.bytes;
-  } else if (in.packets >= st.packets && in.bytes >= st.bytes) {
-    packets = in.packets - st.packets;
-    bytes = in.bytes - st.bytes;
-    st.packets = in.packets;
-    st.bytes = in.bytes;
-  } else {  // the entry was recreated under the same key
-    packets = in.packets;
-    bytes = in.bytes;
-    st.packets = in.packets;
-    st.bytes = in.bytes;
-  }
-
-  if (facts.reply) st.reply = *facts.reply ? 1 : 0;
-  const bool reply = st.reply >= 0 ? st.reply == 1 : in.src_port < in.dst_port;
+  const bool reply = rec.reply;
+  const bool new_flow = rec.new_flow;
   const std::uint16_t server_port = reply ? in.src_port : in.dst_port;
-  const IpAddress& server_ip = reply ? in.src : in.dst;
-
-  // The edge's L7 is its server port's.
-  L7Proto l7 = in.http ? L7Proto::kHttp : in.dns ? L7Proto::kDns : st.l7;
-  const PortKey port_key{server_ip, server_port, in.l4_proto};
-  if (in.http || in.dns) {
-    if (port_l7_.size() >= kMaxPorts) port_l7_.clear();
-    port_l7_[port_key] = l7;
-  } else if (l7 == L7Proto::kNone && !port_l7_.empty()) {
-    if (auto p = port_l7_.find(port_key); p != port_l7_.end()) l7 = p->second;
-  }
-  st.l7 = l7;
-  if ((in.reasons & FLOWS_REASON_FLOW_END) != 0) {
-    entries_.erase(it);
-  } else if (entries_.size() > kMaxEntries) {
-    // The sweeper ends every entry it expires; this only bounds what a lost
-    // flow-end record would leak. Baselines restart from the next records.
-    entries_.clear();
-  }
+  const std::uint64_t packets = rec.packets, bytes = rec.bytes;
 
   graph::Observation& o = batch_.emplace_back();
   o.node = node_;
   o.time_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(in.time.time_since_epoch()).count();
   o.l4 = l4;
-  o.l7 = l7;
+  o.l7 = rec.l7;
   o.port = l4 == L4Proto::kIcmp ? 0 : server_port;
   const auto* hosts = batch_hosts_.get();
   const EndpointRef src =
@@ -172,14 +132,8 @@ void GraphFeeder::Add(const datapath::Flow& in, const flow::Flow& out, const Flo
   // The Service a client backs is not how it was reached.
   o.client.service_namespace = {};
   o.client.service_name = {};
-  o.client_observed = o.client.kind == EndpointKind::kWorkload;
-  if (facts.at_nic) {
-    o.vantage = Vantage::kTransit;
-  } else {
-    // A veth's host side receives (ingress) what its pod sends.
-    const bool pod_is_src = in.direction == datapath::Direction::kIngress;
-    o.vantage = pod_is_src != reply ? Vantage::kClient : Vantage::kServer;
-  }
+  o.client_observed = rec.client_observed;
+  o.vantage = rec.vantage;
   if (reply) {
     o.packets_to_client = packets;
     o.bytes_to_client = bytes;

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "flows/api/flow_fields.h"
+#include "flows/flowd/metrics/metric_name.h"
 
 namespace flows::flowd {
 namespace {
@@ -39,6 +40,15 @@ std::string_view Rcode(std::uint32_t rcode) {
 std::string_view IcmpType(bool v6, std::uint32_t type) {
   const std::string_view name = api::IcmpTypeName(v6, type);
   return name.empty() ? "Other" : name;
+}
+
+std::string_view L4Name(const flow::Layer4& l4) {
+  if (l4.has_tcp()) return "TCP";
+  if (l4.has_udp()) return "UDP";
+  if (l4.has_sctp()) return "SCTP";
+  if (l4.has_icmpv4()) return "ICMPv4";
+  if (l4.has_icmpv6()) return "ICMPv6";
+  return "other";
 }
 
 // Small integers as label values without allocating.
@@ -108,7 +118,7 @@ struct FlowMetrics::Families {
   Families(prometheus::Registry& r, const MetricsOptions& o)
       : overflow_family(
             BuildCounter()
-                .Name(o.prefix + "_metrics_series_overflow_total")
+                .Name(MetricName(o.prefix, "metrics_series_overflow_total"))
                 .Help("Flows counted in an \"other\" series because a metric hit its series budget")
                 .Register(r)),
         opts(o),
@@ -130,9 +140,16 @@ struct FlowMetrics::Families {
                             "Numbers of packets distributed by destination port", {"protocol", "port"},
                             "port-distribution")),
         icmp(Make<Counter>(r, "icmp_total", "Number of ICMP messages", {"family", "type"}, "icmp")),
-        drops(Make<Counter>(r, "drop_total", "Number of drops", {"reason", "protocol"}, "drop")),
-        lost_family(
-            BuildCounter().Name(o.prefix + "_lost_events_total").Help("Number of lost events").Register(r)) {}
+        traffic_bytes(Make<Counter>(r, "traffic_bytes_total",
+                                    "Bytes sent from source to destination, each packet counted once",
+                                    {"protocol"}, "traffic")),
+        traffic_packets(Make<Counter>(r, "traffic_packets_total",
+                                      "Packets sent from source to destination, each counted once",
+                                      {"protocol"}, "traffic")),
+        lost_family(BuildCounter()
+                        .Name(MetricName(o.prefix, "lost_events_total"))
+                        .Help("Number of lost events")
+                        .Register(r)) {}
 
   struct Metric {
     std::unique_ptr<BudgetedFamily<Counter>> counter;
@@ -151,10 +168,10 @@ struct FlowMetrics::Families {
     if (m.ctx.destination != ContextKind::kNone) labels.push_back("destination");
     auto& overflow = overflow_family.Add({{"metric", name}});
     if constexpr (std::is_same_v<M, Counter>) {
-      auto& fam = BuildCounter().Name(opts.prefix + "_" + name).Help(help).Register(r);
+      auto& fam = BuildCounter().Name(MetricName(opts.prefix, name)).Help(help).Register(r);
       m.counter = std::make_unique<BudgetedFamily<Counter>>(fam, labels, opts.series_budget, overflow);
     } else {
-      auto& fam = BuildHistogram().Name(opts.prefix + "_" + name).Help(help).Register(r);
+      auto& fam = BuildHistogram().Name(MetricName(opts.prefix, name)).Help(help).Register(r);
       m.histogram =
           std::make_unique<BudgetedFamily<Histogram>>(fam, labels, opts.series_budget, overflow, buckets);
     }
@@ -164,7 +181,7 @@ struct FlowMetrics::Families {
   prometheus::Family<Counter>& overflow_family;
   MetricsOptions opts;
   Metric processed, dns_queries, dns_responses, http_requests, http_responses, http_duration, tcp_flags,
-      ports, icmp, drops;
+      ports, icmp, traffic_bytes, traffic_packets;
   prometheus::Family<Counter>& lost_family;
   std::unordered_map<std::string, Counter*> lost;
 };
@@ -210,7 +227,7 @@ void FlowMetrics::AddLost(std::string_view source, std::uint64_t n) {
   it->second->Increment(static_cast<double>(n));
 }
 
-void FlowMetrics::Observe(const flow::Flow& fl) {
+void FlowMetrics::Observe(const flow::Flow& fl, const TrafficDelta& traffic) {
   std::string src_scratch, dst_scratch;
   // Each metric appends its context labels (if configured) to its own.
   auto counter = [&](Families::Metric& m, std::initializer_list<std::string_view> base) -> Counter& {
@@ -277,27 +294,53 @@ void FlowMetrics::Observe(const flow::Flow& fl) {
     else
       counter(f_->dns_responses, {Rcode(d.rcode()), qtype, Num(d.ips_size()).view()}).Increment();
   }
+  // Hubble's tcp and port-distribution handlers count forwarded flows only.
+  const bool forwarded = fl.verdict() == flow::FORWARDED || fl.verdict() == flow::REDIRECTED;
+  bool new_flow = false, summary = false;
   for (const auto& reason : fl.flow_stats().reasons()) {
-    if (reason == "tcp_syn")
-      counter(f_->tcp_flags, {"SYN", family}).Increment();
-    else if (reason == "tcp_synack")
-      counter(f_->tcp_flags, {"SYN-ACK", family}).Increment();
-    else if (reason == "tcp_fin")
-      counter(f_->tcp_flags, {"FIN", family}).Increment();
-    else if (reason == "tcp_rst")
-      counter(f_->tcp_flags, {"RST", family}).Increment();
-    else if (reason == "new_flow") {
-      if (fl.l4().has_tcp())
-        counter(f_->ports, {"TCP", Num(fl.l4().tcp().destination_port()).view()}).Increment();
-      else if (fl.l4().has_udp())
-        counter(f_->ports, {"UDP", Num(fl.l4().udp().destination_port()).view()}).Increment();
-      else if (fl.l4().has_sctp())
-        counter(f_->ports, {"SCTP", Num(fl.l4().sctp().destination_port()).view()}).Increment();
-      else if (fl.l4().has_icmpv4())
-        counter(f_->icmp, {"IPv4", IcmpType(false, fl.l4().icmpv4().type())}).Increment();
-      else if (fl.l4().has_icmpv6())
-        counter(f_->icmp, {"IPv6", IcmpType(true, fl.l4().icmpv6().type())}).Increment();
-    }
+    if (reason == "new_flow") new_flow = true;
+    if (reason == "flow_end") summary = true;
+  }
+
+  // Like Hubble: each flag of the flow event's TCP header, once per event.
+  // A flow-end record is the sweeper's summary of an expired entry, not a
+  // packet: its flags are every flag the entry saw, counted already.
+  if (forwarded && !summary && fl.l4().has_tcp() && fl.l4().tcp().has_flags()) {
+    const auto& flags = fl.l4().tcp().flags();
+    if (flags.fin()) counter(f_->tcp_flags, {"FIN", family}).Increment();
+    if (flags.syn()) counter(f_->tcp_flags, {flags.ack() ? "SYN-ACK" : "SYN", family}).Increment();
+    if (flags.rst()) counter(f_->tcp_flags, {"RST", family}).Increment();
+  }
+
+  // Like Hubble: destination ports of request-direction flows only. A
+  // reply's destination is the client's ephemeral port (a series per
+  // connection); a flow whose direction is unknown (is_reply unset) is left
+  // out, as Hubble leaves it out, rather than guessed.
+  if (forwarded && fl.has_is_reply() && !fl.is_reply().value()) {
+    const auto& l4 = fl.l4();
+    if (l4.has_tcp())
+      counter(f_->ports, {"TCP", Num(l4.tcp().destination_port()).view()}).Increment();
+    else if (l4.has_udp())
+      counter(f_->ports, {"UDP", Num(l4.udp().destination_port()).view()}).Increment();
+    else if (l4.has_sctp())
+      counter(f_->ports, {"SCTP", Num(l4.sctp().destination_port()).view()}).Increment();
+    else if (l4.has_icmpv4())
+      counter(f_->ports, {"ICMPv4", "0"}).Increment();
+    else if (l4.has_icmpv6())
+      counter(f_->ports, {"ICMPv6", "0"}).Increment();
+  }
+
+  if (new_flow) {
+    if (fl.l4().has_icmpv4())
+      counter(f_->icmp, {"IPv4", IcmpType(false, fl.l4().icmpv4().type())}).Increment();
+    else if (fl.l4().has_icmpv6())
+      counter(f_->icmp, {"IPv6", IcmpType(true, fl.l4().icmpv6().type())}).Increment();
+  }
+
+  if (traffic.counted && (traffic.packets > 0 || traffic.bytes > 0)) {
+    const std::string_view proto = L4Name(fl.l4());
+    counter(f_->traffic_bytes, {proto}).Increment(static_cast<double>(traffic.bytes));
+    counter(f_->traffic_packets, {proto}).Increment(static_cast<double>(traffic.packets));
   }
 }
 

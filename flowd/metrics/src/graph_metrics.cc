@@ -1,5 +1,7 @@
 #include "flows/flowd/metrics/graph_metrics.h"
 
+#include "flows/flowd/metrics/metric_name.h"
+
 namespace flows::flowd {
 
 using prometheus::BuildCounter;
@@ -12,16 +14,16 @@ prometheus::Gauge& OneGauge(prometheus::Registry& r, const std::string& name, co
 }  // namespace
 
 GraphMetrics::GraphMetrics(prometheus::Registry& r, const std::string& prefix)
-    : edges_(OneGauge(r, prefix + "_graph_edges", "Edges in this node's connectivity graph")),
+    : edges_(OneGauge(r, MetricName(prefix, "graph_edges"), "Edges in this node's connectivity graph")),
       evictions_(BuildCounter()
-                     .Name(prefix + "_graph_evictions_total")
+                     .Name(MetricName(prefix, "graph_evictions_total"))
                      .Help("Connectivity graph buckets and edges evicted to stay within the memory budget")
                      .Register(r)),
       evicted_buckets_(evictions_.Add({{"what", "bucket"}})),
       evicted_edges_(evictions_.Add({{"what", "edge"}})),
-      snapshot_age_(OneGauge(r, prefix + "_graph_snapshot_age_seconds",
+      snapshot_age_(OneGauge(r, MetricName(prefix, "graph_snapshot_age_seconds"),
                              "Seconds since the connectivity graph was last written to disk")),
-      snapshot_bytes_(OneGauge(r, prefix + "_graph_snapshot_bytes",
+      snapshot_bytes_(OneGauge(r, MetricName(prefix, "graph_snapshot_bytes"),
                                "Bytes of the connectivity graph on disk (snapshot and log)")) {}
 
 void GraphMetrics::Update(const GraphHealth& h) {

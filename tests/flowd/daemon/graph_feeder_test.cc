@@ -64,7 +64,7 @@ struct Node {
     flow::Flow out;
     FlowFacts facts;
     converter.Convert(in, &out, nullptr, &facts);
-    feeder.Add(in, out, facts);
+    feeder.Add(in, out, facts, entries.Track(in, out, facts));
     feeder.Commit();
   }
   ::flows::graph::GetGraphResponse Answer() {
@@ -78,6 +78,7 @@ struct Node {
   DnsCache dns;
   FlowConverter converter{name, resolver, interfaces, dns};
   graph::ConnectivityGraph graph;
+  EntryTracker entries;
   GraphFeeder feeder;
 };
 

@@ -46,6 +46,8 @@ flow::Flow TcpSyn() {
   f.mutable_event_type()->set_type(4);
   f.mutable_event_type()->set_sub_type(5);
   f.mutable_l4()->mutable_tcp()->set_destination_port(3550);
+  f.mutable_l4()->mutable_tcp()->mutable_flags()->set_syn(true);
+  f.mutable_is_reply()->set_value(false);
   f.mutable_flow_stats()->add_reasons("new_flow");
   f.mutable_flow_stats()->add_reasons("tcp_syn");
   return f;
@@ -68,9 +70,9 @@ TEST(FlowMetrics, HubbleNamesAndLabels) {
   m.AddLost("ring_reservation", 3);
   const auto text = Scrape(registry);
   EXPECT_TRUE(Has(
-      text, "flows_flows_processed_total{subtype=\"from-endpoint\",type=\"L3_L4\",verdict=\"FORWARDED\"} 1"))
+      text, "flows_processed_total{subtype=\"from-endpoint\",type=\"L3_L4\",verdict=\"FORWARDED\"} 1"))
       << text;
-  EXPECT_TRUE(Has(text, "flows_flows_processed_total{subtype=\"HTTP\",type=\"L7\",verdict=\"FORWARDED\"} 2"))
+  EXPECT_TRUE(Has(text, "flows_processed_total{subtype=\"HTTP\",type=\"L7\",verdict=\"FORWARDED\"} 2"))
       << text;
   EXPECT_TRUE(
       Has(text, "flows_http_requests_total{method=\"GET\",protocol=\"HTTP/1.1\",reporter=\"client\"} 1"))

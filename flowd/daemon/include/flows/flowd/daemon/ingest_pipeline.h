@@ -1,6 +1,9 @@
 // The ingest path of flowd, on the ring reader's thread: each datapath Flow
 // becomes a flow.Flow (identities, names, L7), feeds the metrics and the
 // namespace tracker and the connectivity graph, and goes into the store.
+// What a record adds to its connection (packet and byte deltas, direction,
+// whether this vantage point counts it) is worked out once, by the
+// EntryTracker, for both the metrics and the graph.
 // Nothing here waits on a reader.
 #pragma once
 
@@ -8,6 +11,7 @@
 #include <span>
 
 #include "flows/datapath/ring_reader.h"
+#include "flows/flowd/daemon/entry_tracker.h"
 #include "flows/flowd/daemon/graph_feeder.h"
 #include "flows/flowd/metrics/flow_metrics.h"
 #include "flows/flowd/observer/flow_converter.h"
@@ -29,6 +33,7 @@ class IngestPipeline final : public datapath::FlowSink {
 
   void OnFlows(std::span<const datapath::Flow> flows) override;
   std::uint64_t processed() const { return processed_.load(std::memory_order_relaxed); }
+  const EntryTracker& entries() const { return entries_; }  // ingest thread only
 
  private:
   FlowConverter& converter_;
@@ -36,6 +41,7 @@ class IngestPipeline final : public datapath::FlowSink {
   NamespaceTracker& namespaces_;
   FlowStore& store_;
   GraphFeeder* graph_;  // optional
+  EntryTracker entries_;
   std::atomic<std::uint64_t> processed_{0};
 };
 

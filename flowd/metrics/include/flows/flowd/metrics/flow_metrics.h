@@ -1,6 +1,7 @@
 // Hubble's flow metrics, with Hubble's names and labels under a
 // configurable prefix ("flows" by default; "hubble" makes them drop-in for
-// existing Hubble dashboards). Fed one flow at a time on the ingest thread.
+// existing Hubble dashboards), and traffic volume. Fed one flow at a time on
+// the ingest thread. docs/metrics.md says what each family counts.
 #pragma once
 
 #include <prometheus/counter.h>
@@ -37,12 +38,24 @@ struct MetricsOptions {
 // metric name "*" sets the default). Errors name the bad part.
 Status ParseMetricContexts(std::string_view spec, MetricsOptions* options);
 
+// What one record adds to its connection's traffic, as the ingest path
+// worked it out (EntryTracker): the packets and bytes new since its
+// flow-table entry's previous record (records carry the entry's totals), and
+// whether this observation point is the one the count-once rule
+// (flowd/graph/count_once.h) counts, so that a packet seen at both pods'
+// veths, or at a veth and the NIC, is counted once.
+struct TrafficDelta {
+  std::uint64_t packets = 0;
+  std::uint64_t bytes = 0;
+  bool counted = false;
+};
+
 class FlowMetrics {
  public:
   FlowMetrics(prometheus::Registry& registry, const MetricsOptions& options);
   ~FlowMetrics();
 
-  void Observe(const flow::Flow& flow);
+  void Observe(const flow::Flow& flow, const TrafficDelta& traffic = {});
   // Events lost at a stage: "ring_reservation", "flow_table", "decode",
   // "store", "client", ... (lost_events_total{source}).
   void AddLost(std::string_view source, std::uint64_t n);

@@ -1,0 +1,68 @@
+#include "flows/flowd/daemon/entry_tracker.h"
+
+#include "flow_record.h"
+
+namespace flows::flowd {
+
+using graph::L7Proto;
+using graph::Vantage;
+
+EntryRecord EntryTracker::Track(const datapath::Flow& in, const flow::Flow& out, const FlowFacts& facts) {
+  EntryRecord r;
+  const EntryKey key{in.src, in.dst, in.ifindex, in.src_port, in.dst_port, in.l4_proto, in.direction};
+  r.new_flow = (in.reasons & FLOWS_REASON_NEW_FLOW) != 0;
+  auto [it, inserted] = entries_.try_emplace(key);
+  EntryState& st = it->second;
+  if (inserted && !r.new_flow) {
+    // First seen mid-connection: what came before was counted by the
+    // previous run.
+    st.packets = in.packets;
+    st.bytes = in.bytes;
+  } else if (in.packets >= st.packets && in.bytes >= st.bytes) {
+    r.packets = in.packets - st.packets;
+    r.bytes = in.bytes - st.bytes;
+    st.packets = in.packets;
+    st.bytes = in.bytes;
+  } else {  // the entry was recreated under the same key
+    r.packets = in.packets;
+    r.bytes = in.bytes;
+    st.packets = in.packets;
+    st.bytes = in.bytes;
+  }
+
+  if (facts.reply) st.reply = *facts.reply ? 1 : 0;
+  r.reply = st.reply >= 0 ? st.reply == 1 : in.src_port < in.dst_port;
+  const std::uint16_t server_port = r.reply ? in.src_port : in.dst_port;
+  const IpAddress& server_ip = r.reply ? in.src : in.dst;
+
+  L7Proto l7 = in.http ? L7Proto::kHttp : in.dns ? L7Proto::kDns : st.l7;
+  const PortKey port_key{server_ip, server_port, in.l4_proto};
+  if (in.http || in.dns) {
+    if (port_l7_.size() >= kMaxPorts) port_l7_.clear();
+    port_l7_[port_key] = l7;
+  } else if (l7 == L7Proto::kNone && !port_l7_.empty()) {
+    if (auto p = port_l7_.find(port_key); p != port_l7_.end()) l7 = p->second;
+  }
+  st.l7 = l7;
+  r.l7 = l7;
+  if ((in.reasons & FLOWS_REASON_FLOW_END) != 0) {
+    entries_.erase(it);
+  } else if (entries_.size() > kMaxEntries) {
+    // The sweeper ends every entry it expires; this only bounds what a lost
+    // flow-end record would leak. Baselines restart from the next records.
+    entries_.clear();
+  }
+
+  const flow::Endpoint& client = r.reply ? out.destination() : out.source();
+  r.client_observed = (r.reply ? out.has_destination() : out.has_source()) && !client.pod_name().empty();
+  if (facts.at_nic) {
+    r.vantage = Vantage::kTransit;
+  } else {
+    // A veth's host side receives (ingress) what its pod sends.
+    const bool pod_is_src = in.direction == datapath::Direction::kIngress;
+    r.vantage = pod_is_src != r.reply ? Vantage::kClient : Vantage::kServer;
+  }
+  return r;
+}
+
+}  // namespace flows::flowd
