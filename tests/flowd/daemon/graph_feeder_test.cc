@@ -15,6 +15,7 @@
 #include "flows/api/graph/graph_merge.h"
 #include "flows/flowd/daemon/graph_service.h"
 #include "flows/flowd/graph/graph_proto.h"
+#include "node_fakes.h"
 
 namespace flows::flowd {
 namespace {
@@ -22,35 +23,10 @@ namespace {
 using namespace std::chrono_literals;
 using datapath::Direction;
 
-IpAddress V4(const std::string& text) {
-  return IpAddress::Parse(text).value();
-}
-
-constexpr std::uint32_t kNic = 2;
-
-class MapResolver final : public IdentityResolver {
- public:
-  std::map<std::string, flow::Endpoint> endpoints;
-  std::map<std::string, flow::Service> services;
-  std::set<std::string> local_pods;
-  Identity Resolve(const std::string& ip) const override {
-    Identity id;
-    if (auto it = endpoints.find(ip); it != endpoints.end())
-      id.endpoint = std::make_shared<flow::Endpoint>(it->second);
-    if (auto it = services.find(ip); it != services.end())
-      id.service = std::make_shared<flow::Service>(it->second);
-    id.local_pod = local_pods.count(ip) > 0;
-    return id;
-  }
-};
-
-class Interfaces final : public InterfaceDirectory {
- public:
-  InterfaceRole Role(std::uint32_t ifindex) const override {
-    return ifindex == kNic ? InterfaceRole::kNodeNic : InterfaceRole::kPod;
-  }
-  std::string Name(std::uint32_t ifindex) const override { return "if" + std::to_string(ifindex); }
-};
+using testing_fakes::Interfaces;
+using testing_fakes::kNic;
+using testing_fakes::MapResolver;
+using testing_fakes::V4;
 
 struct Pod {
   std::string ip, ns, name, workload;
