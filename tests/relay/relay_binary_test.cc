@@ -5,6 +5,8 @@
 
 #include <cstdio>
 
+#include "http_get.h"
+#include "metrics_doc.h"
 #include "relay_harness.h"
 #include "test_node.h"
 
@@ -64,22 +66,7 @@ class RelayProcess {
   bool exited_ = false;
 };
 
-std::string HttpGet(int port, const std::string& path) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  std::string body;
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-    const std::string req = "GET " + path + " HTTP/1.0\r\nHost: x\r\n\r\n";
-    (void)!::write(fd, req.data(), req.size());
-    char buf[4096];
-    for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) body.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return body;
-}
+using flows::testing_support::HttpGet;
 
 TEST(RelayBinaryTest, ServesFlowsMetricsAndShutsDownOnSigterm) {
   testing::TestNode node("node-bin");
@@ -106,6 +93,13 @@ TEST(RelayBinaryTest, ServesFlowsMetricsAndShutsDownOnSigterm) {
   EXPECT_NE(metrics.find("flows_relay_peer_connected{peer=\"" + node.address() + "\"} 1"), std::string::npos)
       << metrics;
   EXPECT_NE(metrics.find("flows_relay_flows_forwarded_total 1"), std::string::npos);
+  // docs/metrics.md's flows-relay table is what the binary exports, both ways.
+  const auto documented = testing_support::DocumentedFamilies("flows-relay");
+  const auto exposed = testing_support::ExposedFamilies(metrics);
+  EXPECT_EQ(exposed, documented) << "exported, not documented:\n"
+                                 << testing_support::Missing(exposed, documented)
+                                 << "documented, not exported:\n"
+                                 << testing_support::Missing(documented, exposed);
   EXPECT_NE(HttpGet(metrics_port, "/readyz").find("200 OK"), std::string::npos);
   EXPECT_EQ(relay.Wait(5s), 0);
 }

@@ -5,11 +5,11 @@
 #include <gtest/gtest.h>
 #include <prometheus/text_serializer.h>
 
-#include <boost/asio.hpp>
 #include <cstdio>
 #include <fstream>
 
 #include "flows/api/http/metrics_server.h"
+#include "http_get.h"
 
 namespace flows::flowd {
 namespace {
@@ -143,19 +143,7 @@ TEST(FlowMetrics, ExpositionPassesPromtool) {
   EXPECT_EQ(rc, 0) << "promtool check metrics failed (is the prometheus package installed?)";
 }
 
-std::string HttpGet(unsigned short port, const std::string& path) {
-  namespace asio = boost::asio;
-  asio::io_context io;
-  asio::ip::tcp::socket s(io);
-  s.connect({asio::ip::make_address("127.0.0.1"), port});
-  const std::string req = "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-  asio::write(s, asio::buffer(req));
-  std::string out;
-  boost::system::error_code ec;
-  char buf[4096];
-  for (std::size_t n; (n = s.read_some(asio::buffer(buf), ec)) > 0 || !ec;) out.append(buf, n);
-  return out;
-}
+using testing_support::HttpGet;
 
 TEST(MetricsServer, ServesMetricsHealthAndReadiness) {
   auto registry = std::make_shared<prometheus::Registry>();
