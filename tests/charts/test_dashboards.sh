@@ -3,8 +3,8 @@
 # charts/flows/dashboards/*.json parses with Prometheus' own parser
 # (promtool check rules, Grafana's $__rate_interval and $__interval as 5m and
 # 1m), and every metric named there is one flows exports. flowd's names
-# are the families in flowd/metrics (prefix "flows"); flows-relay's are
-# read from the running binary's /metrics when one is given.
+# are the families docs/metrics.md documents (prefix "flows"); flows-relay's
+# are read from the running binary's /metrics when one is given.
 # Evaluating the panels against a Prometheus scraping the demo cluster is
 # issue 14's next step; this test keeps them parseable and named right.
 set -euo pipefail
@@ -40,24 +40,12 @@ promtool check rules "$work/rules.yaml" || fail "a dashboard expression does not
 # with flows_ (label names never do).
 grep -ohE 'flows_[a-z_]+' "$root"/charts/flows/dashboards/*.json | sort -u >"$work/used"
 
-# flowd's families with the default prefix (flowd/metrics/src/flow_metrics.cc
-# and the loss ledger); histograms add _bucket/_sum/_count.
-cat >"$work/known" <<'NAMES'
-flows_flows_processed_total
-flows_dns_queries_total
-flows_dns_responses_total
-flows_http_requests_total
-flows_http_responses_total
-flows_http_request_duration_seconds_bucket
-flows_http_request_duration_seconds_sum
-flows_http_request_duration_seconds_count
-flows_tcp_flags_total
-flows_port_distribution_total
-flows_icmp_total
-flows_drop_total
-flows_lost_events_total
-flows_metrics_series_overflow_total
-NAMES
+# flowd's families with the default prefix, as docs/metrics.md lists them
+# (tests/flowd/metrics/metrics_doc_test.cc holds the doc to the code);
+# histograms add _bucket/_sum/_count.
+"$root/tests/support/metrics_doc.sh" "$root/docs/metrics.md" flowd |
+  awk '{print $1} $2 == "histogram" {print $1 "_bucket"; print $1 "_sum"; print $1 "_count"}' >"$work/known"
+[[ -s $work/known ]] || fail "no flowd families read from docs/metrics.md"
 if [[ -n $relay ]]; then
   [[ -x $relay ]] || fail "no flows-relay at $relay"
   # A peer that refuses (loopback port 1) makes the per-peer family appear.
