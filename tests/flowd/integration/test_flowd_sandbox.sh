@@ -35,7 +35,8 @@ cluster_init "$BUILD" || fail "cluster_init"
 WORK=$SANDBOX_STATE_DIR/test
 mkdir -p "$WORK"
 
-cluster_node node-a 1 --stats-interval 1 --flow-idle-timeout 2 --flow-closed-timeout 1 || fail "node-a"
+cluster_node node-a 1 --stats-interval 1 --flow-idle-timeout 2 --flow-closed-timeout 1 \
+  --metrics-context "traffic:source=pod,destination=pod" || fail "node-a"
 cluster_pod node-a fe demo-app frontend-7c9d8-abcde app=frontend,tier=web Deployment/frontend || fail "pod frontend"
 cluster_pod node-a pc demo-app productcatalog-5f6b7-xyz12 app=productcatalog Deployment/productcatalog || fail "pod pc"
 cluster_pod node-a dns kube-system coredns-6d4b-q8v9z k8s-app=kube-dns Deployment/coredns || fail "pod dns"
@@ -171,9 +172,33 @@ metric_sum() { # <name> <label regex>: sum of matching samples
 [[ $(metric_sum flows_dns_queries_total '') -ge 2 ]] || fail "flows_dns_queries_total"
 [[ $(metric_sum flows_dns_responses_total 'rcode="NXDOMAIN"') -ge 1 ]] ||
   fail "NXDOMAIN in flows_dns_responses_total: $(grep dns_responses "$WORK/metrics.txt")"
-[[ $(metric_sum flows_flows_processed_total '') -gt 20 ]] || fail "flows_flows_processed_total"
+[[ $(metric_sum flows_processed_total '') -gt 20 ]] || fail "flows_processed_total"
 grep -q '^flows_lost_events_total{source="ring_reservation"} 0' "$WORK/metrics.txt" || fail "lost_events ring_reservation series"
-note "/metrics: promtool ok, HTTP/DNS/processed/lost series ok"
+# Only servers' ports: the ten connections' client ports are not series.
+ports=$(grep -c '^flows_port_distribution_total{' "$WORK/metrics.txt" || true)
+grep -q '^flows_port_distribution_total{port="3550",protocol="TCP"}' "$WORK/metrics.txt" ||
+  fail "no port 3550 in flows_port_distribution_total: $(grep port_distribution "$WORK/metrics.txt")"
+((ports <= 3)) || fail "flows_port_distribution_total has $ports series: $(grep port_distribution "$WORK/metrics.txt")"
+# Every family flowd exports is in docs/metrics.md, with its type.
+"$ROOT/tests/support/metrics_doc.sh" "$ROOT/docs/metrics.md" flowd >"$WORK/documented"
+sed -nE 's/^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) ([a-z]+)$/\1 \2/p' "$WORK/metrics.txt" | sort >"$WORK/exposed"
+undocumented=$(comm -23 "$WORK/exposed" "$WORK/documented")
+[[ -s $WORK/documented && -z $undocumented ]] || fail "families not in docs/metrics.md: $undocumented"
+# Traffic counted once: the frontend's bytes to productcatalog are what the
+# kernel counted at the frontend's veth (the connections' flow-end totals),
+# although the productcatalog's veth saw every packet too.
+fe_if=$(sandbox_veth fe)
+kernel_bytes() { # <src ip> <dst ip>: flow-end totals of src -> dst entries at the frontend's veth
+  jq -s --arg s "$1" --arg d "$2" --arg i "$fe_if" '[.[] | .flow // empty
+    | select(any(.flowStats.reasons[]?; . == "flow_end") and .IP.source == $s and .IP.destination == $d
+             and .interface.name == $i) | .flowStats.bytes | tonumber] | add // 0' "$WORK/flows.jsonl"
+}
+FE_POD='source="demo-app/frontend-7c9d8-abcde"' PC_POD='destination="demo-app/productcatalog-5f6b7-xyz12"'
+up=$(metric_sum flows_traffic_bytes_total "$FE_POD.*$PC_POD|$PC_POD.*$FE_POD")
+want_up=$(kernel_bytes "$FE" "$PC")
+((want_up > 1000)) || fail "flow-end totals of the frontend's connections: $want_up bytes"
+[[ $up == "$want_up" ]] || fail "flows_traffic_bytes_total frontend -> productcatalog: $up, the kernel counted $want_up"
+note "/metrics: promtool ok, HTTP/DNS/processed/lost series ok, ports: $ports series, families documented, traffic $up bytes = kernel's"
 
 # A real Prometheus server scrapes it.
 # The node's metrics listen on its underlay address; Prometheus runs in the node namespace.
