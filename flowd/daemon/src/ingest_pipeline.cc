@@ -45,7 +45,8 @@ void IngestPipeline::OnFlows(std::span<const datapath::Flow> flows) {
     flow::Flow* out = google::protobuf::Arena::CreateMessage<flow::Flow>(&batch->arena);
     converter_.Convert(in, out, &batch->keep, &facts);
     const EntryRecord rec = entries_.Track(in, *out, facts);
-    if (metrics_) metrics_->Observe(*out, {.packets = rec.packets, .bytes = rec.bytes, .counted = rec.counted()});
+    if (metrics_)
+      metrics_->Observe(*out, {.packets = rec.packets, .bytes = rec.bytes, .counted = rec.counted()});
     namespaces_.Observe(*out, now);
     if (graph_) graph_->Add(in, *out, facts, rec);
     store_.Push(std::shared_ptr<const flow::Flow>(batch, out));

@@ -169,7 +169,8 @@ class Kernel {
   std::uint64_t packets_to_client() const { return packets_to_client_; }
 
  private:
-  using Key = std::tuple<Node*, std::uint32_t, Direction, std::string, std::uint16_t, std::string, std::uint16_t>;
+  using Key =
+      std::tuple<Node*, std::uint32_t, Direction, std::string, std::uint16_t, std::string, std::uint16_t>;
   struct Entry {
     std::uint64_t packets = 0, bytes = 0;
     std::uint8_t flags_seen = 0;
@@ -210,8 +211,8 @@ class Kernel {
   std::uint64_t packets_to_server_ = 0, packets_to_client_ = 0;
 };
 
-constexpr std::uint8_t kSyn = FLOWS_TCP_SYN, kAck = FLOWS_TCP_ACK, kFin = FLOWS_TCP_FIN,
-                       kRst = FLOWS_TCP_RST, kPsh = FLOWS_TCP_PSH;
+constexpr std::uint8_t kSyn = FLOWS_TCP_SYN, kAck = FLOWS_TCP_ACK, kFin = FLOWS_TCP_FIN, kRst = FLOWS_TCP_RST,
+                       kPsh = FLOWS_TCP_PSH;
 
 // A TCP connection: handshake, `exchanges` request/response pairs (a stats
 // tick on each), close.
@@ -321,7 +322,8 @@ TEST(IngestMetrics, TrafficOnOneNodeIsCountedOnceAtTheClientsVeth) {
     TcpConnection(k, path, {"10.244.1.10", static_cast<std::uint16_t>(40000 + i), "10.244.1.20", 3550}, 3);
   k.EndAll();
 
-  const std::map<std::string, std::string> up = {{"source", "demo/frontend"}, {"destination", "demo/catalog"}};
+  const std::map<std::string, std::string> up = {{"source", "demo/frontend"},
+                                                 {"destination", "demo/catalog"}};
   const std::map<std::string, std::string> down = {{"source", "demo/catalog"},
                                                    {"destination", "demo/frontend"}};
   EXPECT_EQ(node.Sum("flows_traffic_bytes_total", up), k.sent_to_server());
@@ -352,7 +354,8 @@ TEST(IngestMetrics, TrafficAcrossNodesIsCountedOnceOnTheClientsNode) {
 TEST(IngestMetrics, TrafficFromTheWorldIsCountedAtTheServersVeth) {
   Node node(PodContext());
   AddPod(node, "10.244.1.20", "demo", "catalog", true);
-  const std::vector<Hook> path = {{&node, kNic, Direction::kIngress}, {&node, kServerVeth, Direction::kEgress}};
+  const std::vector<Hook> path = {{&node, kNic, Direction::kIngress},
+                                  {&node, kServerVeth, Direction::kEgress}};
   Kernel k;
   TcpConnection(k, path, {"203.0.113.9", 51000, "10.244.1.20", 443}, 2);
   k.EndAll();

@@ -69,8 +69,8 @@ TEST(FlowMetrics, HubbleNamesAndLabels) {
   m.Observe(HttpFlow(true, 500, "demo-app", "frontend"));
   m.AddLost("ring_reservation", 3);
   const auto text = Scrape(registry);
-  EXPECT_TRUE(Has(
-      text, "flows_processed_total{subtype=\"from-endpoint\",type=\"L3_L4\",verdict=\"FORWARDED\"} 1"))
+  EXPECT_TRUE(
+      Has(text, "flows_processed_total{subtype=\"from-endpoint\",type=\"L3_L4\",verdict=\"FORWARDED\"} 1"))
       << text;
   EXPECT_TRUE(Has(text, "flows_processed_total{subtype=\"HTTP\",type=\"L7\",verdict=\"FORWARDED\"} 2"))
       << text;

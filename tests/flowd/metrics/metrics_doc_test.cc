@@ -3,6 +3,8 @@
 // so that every family has a series, served by the real exporter and
 // scraped over HTTP, exposes exactly the families the doc's flowd tables
 // list, with their types, under both prefixes; and promtool accepts it.
+#include "metrics_doc.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -12,7 +14,6 @@
 #include "flows/flowd/metrics/flow_metrics.h"
 #include "flows/flowd/metrics/graph_metrics.h"
 #include "http_get.h"
-#include "metrics_doc.h"
 
 namespace flows::flowd {
 namespace {
@@ -105,11 +106,11 @@ TEST(MetricsDoc, HubblePrefixGivesTheDocumentedHubbleNames) {
                                  << Missing(exposed, documented) << "documented, not exported:\n"
                                  << Missing(documented, exposed);
   // Hubble's own names, as Hubble's handlers register them.
-  for (const char* name :
-       {"hubble_flows_processed_total counter", "hubble_dns_queries_total counter",
-        "hubble_dns_responses_total counter", "hubble_http_requests_total counter",
-        "hubble_http_responses_total counter", "hubble_http_request_duration_seconds histogram",
-        "hubble_tcp_flags_total counter", "hubble_port_distribution_total counter", "hubble_icmp_total counter"})
+  for (const char* name : {"hubble_flows_processed_total counter", "hubble_dns_queries_total counter",
+                           "hubble_dns_responses_total counter", "hubble_http_requests_total counter",
+                           "hubble_http_responses_total counter",
+                           "hubble_http_request_duration_seconds histogram", "hubble_tcp_flags_total counter",
+                           "hubble_port_distribution_total counter", "hubble_icmp_total counter"})
     EXPECT_EQ(exposed.count(name), 1u) << name;
 }
 
