@@ -58,7 +58,8 @@ app.kubernetes.io/component: {{ .component }}
 Hubble's metrics list ("http:sourceContext=pod;destinationContext=namespace")
 as flowd's --metrics-context ("http:source=pod,destination=namespace;...").
 The schema already refused what flowd cannot do; entries without options
-add nothing (flowd exports every family anyway).
+add nothing (flowd exports every family anyway), nor does drop, which has no
+family (flowd sees no drops; flowd refuses contexts for unknown metrics).
 */}}
 {{- define "flows.metricsContext" -}}
 {{- $names := dict "flow" "flows_processed" "httpV2" "http" -}}
@@ -66,7 +67,7 @@ add nothing (flowd exports every family anyway).
 {{- $out := list -}}
 {{- range .Values.metrics.enabled -}}
 {{- $parts := splitn ":" 2 . -}}
-{{- if $parts._1 -}}
+{{- if and $parts._1 (ne $parts._0 "drop") -}}
 {{- $kvs := list -}}
 {{- range splitList ";" $parts._1 -}}
 {{- $kv := splitn "=" 2 . -}}

@@ -113,7 +113,16 @@ ParsedOptions ParseDaemonOptions(int argc, const char* const* argv) {
   app.add_option(
          "--metrics-context", contexts,
          "context labels per metric, e.g. \"*:source=namespace,destination=namespace;http:source=pod\"")
-      ->group(metrics);
+      ->group(metrics)
+      // A validator, so that a bad spec fails even beside --help (the chart
+      // test checks rendered command lines that way).
+      ->check(CLI::Validator(
+          [](const std::string& spec) {
+            MetricsOptions scratch;
+            const Status s = ParseMetricContexts(spec, &scratch);
+            return s ? std::string() : s.error().message;
+          },
+          "CONTEXTS"));
   app.add_option("--metrics-series-budget", o.metrics.series_budget,
                  "series per metric family before new ones go to \"other\"")
       ->group(metrics)

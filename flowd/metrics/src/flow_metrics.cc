@@ -1,6 +1,7 @@
 #include "flows/flowd/metrics/flow_metrics.h"
 
 #include <array>
+#include <cassert>
 #include <charconv>
 
 #include "flows/api/flow_fields.h"
@@ -62,6 +63,16 @@ class Num {
   std::size_t len_;
 };
 
+// The metric names --metrics-context takes (each family's option name).
+constexpr std::string_view kContextMetrics[] = {"flows_processed",   "dns",  "http",   "tcp",
+                                                "port-distribution", "icmp", "traffic"};
+
+bool KnownContextMetric(std::string_view name) {
+  for (auto known : kContextMetrics)
+    if (name == known) return true;
+  return false;
+}
+
 }  // namespace
 
 Result<ContextKind> ParseContextKind(std::string_view t) {
@@ -86,6 +97,11 @@ Status ParseMetricContexts(std::string_view spec, MetricsOptions* o) {
       return Error::Invalid("metric context \"" + std::string(part) +
                             "\": expected <metric>:source=..,destination=..");
     const std::string metric(part.substr(0, colon));
+    if (metric != "*" && !KnownContextMetric(metric)) {
+      std::string known;
+      for (auto k : kContextMetrics) known += (known.empty() ? "" : ", ") + std::string(k);
+      return Error::Invalid("metric context: unknown metric \"" + metric + "\" (" + known + " or *)");
+    }
     MetricContext ctx;
     std::string_view kvs = part.substr(colon + 1);
     while (!kvs.empty()) {
@@ -162,6 +178,7 @@ struct FlowMetrics::Families {
               std::vector<std::string> labels, const std::string& option_name,
               const std::vector<double>& buckets = {}) {
     Metric m;
+    assert(KnownContextMetric(option_name));  // or --metrics-context refuses its name
     auto it = opts.context.find(option_name);
     m.ctx = it != opts.context.end() ? it->second : opts.default_context;
     if (m.ctx.source != ContextKind::kNone) labels.push_back("source");

@@ -78,6 +78,9 @@ TEST(DaemonOptions, UsageErrorsExitWithTwo) {
            {"--store-capacity", "0"},
            {"--socket-path", ""},  // and no --listen-address: nothing to serve on
            {"--metrics-context", "dns:source=galaxy"},
+           {"--metrics-context", "trafic:source=pod"},  // no such metric
+           // Refused even beside --help: the chart test checks command lines so.
+           {"--metrics-context", "drop:source=pod", "--help"},
            {"--dns-port", "53", "--dns-port", "54", "--dns-port", "55", "--dns-port", "56", "--dns-port",
             "57"},
        }) {

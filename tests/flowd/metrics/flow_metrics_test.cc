@@ -112,6 +112,14 @@ TEST(FlowMetrics, BadContextSpecsAreErrors) {
   EXPECT_NE(st.error().message.find("podd"), std::string::npos);
   EXPECT_FALSE(ParseMetricContexts("http", &opts).ok());
   EXPECT_FALSE(ParseMetricContexts("http:origin=pod", &opts).ok());
+  // A misspelt metric would set nobody's labels: refused, naming it.
+  st = ParseMetricContexts("trafic:source=pod", &opts);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("\"trafic\""), std::string::npos) << st.error().message;
+  for (const char* ok :
+       {"flows_processed:source=pod", "dns:source=pod", "http:source=pod", "tcp:source=pod",
+        "port-distribution:source=pod", "icmp:source=pod", "traffic:source=pod", "*:source=namespace"})
+    EXPECT_TRUE(ParseMetricContexts(ok, &opts).ok()) << ok;
 }
 
 TEST(FlowMetrics, SeriesBudgetSendsTheRestToOther) {
