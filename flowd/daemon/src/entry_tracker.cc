@@ -13,22 +13,20 @@ EntryRecord EntryTracker::Track(const datapath::Flow& in, const flow::Flow& out,
   r.new_flow = (in.reasons & FLOWS_REASON_NEW_FLOW) != 0;
   auto [it, inserted] = entries_.try_emplace(key);
   EntryState& st = it->second;
-  if (inserted && !r.new_flow) {
-    // First seen mid-connection: what came before was counted by the
-    // previous run.
-    st.packets = in.packets;
-    st.bytes = in.bytes;
-  } else if (in.packets >= st.packets && in.bytes >= st.bytes) {
-    r.packets = in.packets - st.packets;
-    r.bytes = in.bytes - st.bytes;
-    st.packets = in.packets;
-    st.bytes = in.bytes;
-  } else {  // the entry was recreated under the same key
+  if (r.new_flow || (!inserted && (in.packets < st.packets || in.bytes < st.bytes))) {
+    // A new entry, or one recreated under a key we still knew (its
+    // flow-end record was lost): all its totals are new.
+    if (!inserted) st = EntryState{};
     r.packets = in.packets;
     r.bytes = in.bytes;
-    st.packets = in.packets;
-    st.bytes = in.bytes;
+  } else if (!inserted) {
+    r.packets = in.packets - st.packets;
+    r.bytes = in.bytes - st.bytes;
   }
+  // (Else first seen mid-connection: flowd restarted and the pinned table
+  // kept counting; what came before was counted by the previous run.)
+  st.packets = in.packets;
+  st.bytes = in.bytes;
 
   if (facts.reply) st.reply = *facts.reply ? 1 : 0;
   r.reply = st.reply >= 0 ? st.reply == 1 : in.src_port < in.dst_port;

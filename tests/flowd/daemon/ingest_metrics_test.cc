@@ -151,6 +151,10 @@ class Kernel {
     table_.clear();
   }
 
+  // Entries expire without their flow-end records reaching flowd (a full
+  // ring): flowd keeps their baselines.
+  void ExpireLosingRecords() { table_.clear(); }
+
   // flowd restarted on a node: the pinned table keeps its entries, and the
   // new flowd (`to`) sees their records from now on.
   void Restart(Node* from, Node* to) {
@@ -384,6 +388,30 @@ TEST(IngestMetrics, TrafficAfterARestartCountsOnlyWhatIsNew) {
   EXPECT_EQ(after.Sum("flows_traffic_bytes_total"), 0) << "the first record only sets the baseline";
   k.Send({{&after, kClientVeth, Direction::kIngress}}, c, true, kAck, 300, true);
   EXPECT_EQ(after.Sum("flows_traffic_bytes_total"), 300);
+}
+
+TEST(IngestMetrics, ANewConnectionUnderAStaleBaselineCountsInFull) {
+  // A connection's flow-end records were lost; the next connection on the
+  // same ports is a new entry whose totals are all new, even though they
+  // exceed the stale baseline.
+  Node node;
+  AddPod(node, "10.244.1.10", "demo", "frontend", true);
+  AddPod(node, "10.244.1.20", "demo", "catalog", true);
+  const std::vector<Hook> path = {{&node, kClientVeth, Direction::kIngress}};
+  const Kernel::Conn c{"10.244.1.10", 40000, "10.244.1.20", 3550};
+  Kernel k;
+  TcpConnection(k, path, c, 1);
+  k.ExpireLosingRecords();  // the first connection's last ACK is lost with them
+  const double bytes_before = node.Sum("flows_traffic_bytes_total");
+  const double packets_before = node.Sum("flows_traffic_packets_total");
+  const std::uint64_t sent_before = k.sent_to_server() + k.sent_to_client();
+  const std::uint64_t packets_sent_before = k.packets_to_server() + k.packets_to_client();
+  TcpConnection(k, path, c, 5);
+  k.EndAll();
+  EXPECT_EQ(node.Sum("flows_traffic_bytes_total") - bytes_before,
+            k.sent_to_server() + k.sent_to_client() - sent_before);
+  EXPECT_EQ(node.Sum("flows_traffic_packets_total") - packets_before,
+            k.packets_to_server() + k.packets_to_client() - packets_sent_before);
 }
 
 }  // namespace

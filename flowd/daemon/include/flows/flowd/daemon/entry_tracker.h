@@ -4,11 +4,12 @@
 //
 //   deltas   records carry their flow-table entry's running totals: a
 //            record adds the totals' increase since the entry's previous
-//            record. The first record of a new entry adds its totals; an
-//            entry first seen mid-connection (flowd restarted and the pinned
-//            table kept counting) adds nothing, as the previous run counted
-//            it; totals that went down (the entry was recreated under the
-//            same key) are the new entry's.
+//            record. The first record of a new entry (new_flow) adds its
+//            totals, even when a baseline for its key remains (the old
+//            entry's flow-end record was lost), as do totals that went down
+//            (recreated, and its first record lost too); an entry first
+//            seen mid-connection (flowd restarted and the pinned table kept
+//            counting) adds nothing, as the previous run counted it.
 //   reply    the connection's direction: a reply travels server -> client.
 //            When a record does not say (a stats or flow-end record), the
 //            entry's earlier records did; for an entry first seen
