@@ -391,17 +391,17 @@ TEST(IngestMetrics, TrafficAfterARestartCountsOnlyWhatIsNew) {
 }
 
 TEST(IngestMetrics, ANewConnectionUnderAStaleBaselineCountsInFull) {
-  // A connection's flow-end records were lost; the next connection on the
-  // same ports is a new entry whose totals are all new, even though they
-  // exceed the stale baseline.
+  // A connection attempt's flow-end record was lost; the next connection on
+  // the same ports is a new entry whose totals are all new, although its
+  // first record's totals equal the stale baseline.
   Node node;
   AddPod(node, "10.244.1.10", "demo", "frontend", true);
   AddPod(node, "10.244.1.20", "demo", "catalog", true);
   const std::vector<Hook> path = {{&node, kClientVeth, Direction::kIngress}};
   const Kernel::Conn c{"10.244.1.10", 40000, "10.244.1.20", 3550};
   Kernel k;
-  TcpConnection(k, path, c, 1);
-  k.ExpireLosingRecords();  // the first connection's last ACK is lost with them
+  k.Send(path, c, true, kSyn, 74);  // an attempt nobody answered
+  k.ExpireLosingRecords();
   const double bytes_before = node.Sum("flows_traffic_bytes_total");
   const double packets_before = node.Sum("flows_traffic_packets_total");
   const std::uint64_t sent_before = k.sent_to_server() + k.sent_to_client();
