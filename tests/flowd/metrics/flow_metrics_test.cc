@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "flows/api/http/metrics_server.h"
+#include "flows/flowd/metrics/metric_name.h"
 #include "http_get.h"
 
 namespace flows::flowd {
@@ -87,6 +88,14 @@ TEST(FlowMetrics, HubbleNamesAndLabels) {
   EXPECT_TRUE(Has(text, "flows_tcp_flags_total{family=\"IPv4\",flag=\"SYN\"} 1")) << text;
   EXPECT_TRUE(Has(text, "flows_port_distribution_total{port=\"3550\",protocol=\"TCP\"} 1")) << text;
   EXPECT_TRUE(Has(text, "flows_lost_events_total{source=\"ring_reservation\"} 3")) << text;
+}
+
+TEST(FlowMetrics, NamesDoNotRepeatThePrefix) {
+  EXPECT_EQ(MetricName("flows", "flows_processed_total"), "flows_processed_total");
+  EXPECT_EQ(MetricName("hubble", "flows_processed_total"), "hubble_flows_processed_total");
+  EXPECT_EQ(MetricName("flows", "dns_queries_total"), "flows_dns_queries_total");
+  EXPECT_EQ(MetricName("hubble", "dns_queries_total"), "hubble_dns_queries_total");
+  EXPECT_EQ(MetricName("flows", "flowset_total"), "flows_flowset_total");  // a word, not a prefix of one
 }
 
 TEST(FlowMetrics, HubblePrefixAndContextLabels) {
