@@ -107,6 +107,61 @@ TEST_F(BpfTest, SweeperEndsIdleFlowsWithTheirTotals) {
   EXPECT_EQ(RunOne(Udp(4)).reasons, FLOWS_REASON_NEW_FLOW);
 }
 
+// A full table: the kernel's LRU evicts live entries on its own. Every
+// flow is either still in the table or reported evicted by the sweeper (told
+// about each entry by the ring reader), and no insert is counted as failed.
+TEST_F(BpfTest, LruEvictionsOfLiveFlowsAreCountedAndEnded) {
+  datapath::DatapathOptions opts;
+  opts.flow_table_entries = 256;
+  Reload(opts);
+  reader_.reset();  // this test's reader tells the sweeper about new entries
+  datapath::BpfFlowTable table(dp_->flow_table_fd());
+  datapath::FlowSweeper sweeper(table, clock_, decoder_, {std::chrono::hours(1), std::chrono::hours(1)});
+  auto reader = datapath::RingReader::Create(dp_->ring_fd(), decoder_, sink_, {.new_entries = &sweeper});
+  ASSERT_TRUE(reader.ok()) << reader.error().message;
+
+  constexpr int kFlows = 2000;
+  for (int i = 0; i < kFlows; ++i) {
+    const auto pkt = Udp(static_cast<std::uint16_t>(20000 + i));
+    LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = pkt.data(), .data_size_in = static_cast<__u32>(pkt.size()),
+                .repeat = 1);
+    ASSERT_EQ(bpf_prog_test_run_opts(dp_->tc_ingress_fd(), &run), 0);
+    // Drain as a running flowd would (the ring holds them all anyway).
+    if (i % 100 == 99) ASSERT_TRUE((*reader)->DrainOnce().ok());
+  }
+  ASSERT_TRUE((*reader)->DrainOnce().ok());
+  EXPECT_EQ(sink_.Take().size(), static_cast<std::size_t>(kFlows)) << "one NEW_FLOW each";
+
+  auto ended = sweeper.Sweep();
+  ASSERT_TRUE(ended.ok()) << ended.error().message;
+  auto left = table.Snapshot();
+  ASSERT_TRUE(left.ok());
+  EXPECT_LE(left->size(), 256u);
+  EXPECT_EQ(sweeper.evicted(), kFlows - left->size()) << "every flow not in the table was evicted";
+  ASSERT_EQ(ended->size(), sweeper.evicted());
+  for (const auto& f : *ended) {
+    EXPECT_EQ(f.reasons, FLOWS_REASON_FLOW_END | FLOWS_REASON_EVICTED);
+    EXPECT_EQ(f.packets, 1u);
+  }
+  EXPECT_EQ(Delta(FLOWS_CNT_FLOW_TABLE_FULL), 0u) << "an LRU insert evicts; it does not fail";
+  // Nothing more to report: each eviction once.
+  ended = sweeper.Sweep();
+  ASSERT_TRUE(ended.ok());
+  EXPECT_TRUE(ended->empty());
+}
+
+// A packet of a flow already in the table is added to it, never counted as
+// a failed insert (the -EEXIST path is the same accounting, reached when two
+// CPUs insert one key at once).
+TEST_F(BpfTest, PacketsOfAKnownFlowAreNeverFailedInserts) {
+  for (int i = 0; i < 50; ++i) Run(Udp(6));
+  EXPECT_EQ(Delta(FLOWS_CNT_FLOW_TABLE_FULL), 0u);
+  auto entries = datapath::BpfFlowTable(dp_->flow_table_fd()).Snapshot();
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ(entries->front().second.packets, 50u);
+}
+
 TEST(PinnedMaps, FlowTableSurvivesAReload) {
   const std::string root = "/sys/fs/bpf/flows-test-" + std::to_string(getpid());
   datapath::DatapathOptions opts;

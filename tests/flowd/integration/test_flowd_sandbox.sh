@@ -149,11 +149,27 @@ if cluster_observe node-a flows --whitelist '[{"sourceIp": ["10.0.0.0/33"]}]' 2>
 fi
 grep -q "INVALID_ARGUMENT.*source_ip" "$WORK/bad.err" || fail "bad CIDR error: $(cat "$WORK/bad.err")"
 
+# An HTTP request line that never ends: the kernel sees "GET " and carries
+# the payload; user space cannot parse it: an l7_parse loss in ServerStatus
+# and /metrics. (After the flow checks: it is one more connection.)
+fe timeout 5 bash -c "exec 3<>/dev/tcp/$PC/3550 && printf 'GET /products HTTP/1.1' >&3 && sleep 0.3" ||
+  fail "unterminated request"
+l7_parse_counted() {
+  cluster_observe node-a status >"$WORK/status.json" 2>/dev/null &&
+    jq -e '[.flowsLostEvents[] | select(.source == "l7_parse") | .count | tonumber] | add >= 1' \
+      "$WORK/status.json" >/dev/null
+}
+sandbox_wait_until 10 "the unterminated HTTP request to count as an l7_parse loss" l7_parse_counted ||
+  fail "the unterminated HTTP request is not an l7_parse loss: $(cat "$WORK/status.json")"
 cluster_observe node-a status >"$WORK/status.json" || fail "ServerStatus"
 jq -e '(.seenFlows | tonumber) > 0 and (.maxFlows | tonumber) == 65535 and .numConnectedNodes == 1' \
   "$WORK/status.json" >/dev/null || fail "status: $(cat "$WORK/status.json")"
-jq -e '[.flowsLostEvents[].source] | index("ring_reservation") != null' "$WORK/status.json" >/dev/null ||
-  fail "status without loss counters: $(cat "$WORK/status.json")"
+LOSS_SOURCES="ring_reservation flow_table flow_table_evicted malformed ipv6_ext_limit l7_truncated l7_scratch
+  l7_parse l7_unanswered l7_pairing_full decode client"
+for source in $LOSS_SOURCES; do
+  jq -e --arg s "$source" '[.flowsLostEvents[].source] | index($s) != null' "$WORK/status.json" >/dev/null ||
+    fail "status without $source losses: $(cat "$WORK/status.json")"
+done
 cluster_observe node-a namespaces >"$WORK/ns.json" || fail "GetNamespaces"
 jq -e '[.namespaces[].namespace] == ["demo-app", "kube-system"]' "$WORK/ns.json" >/dev/null ||
   fail "namespaces: $(cat "$WORK/ns.json")"
@@ -173,6 +189,10 @@ metric_sum() { # <name> <label regex>: sum of matching samples
   fail "NXDOMAIN in flows_dns_responses_total: $(grep dns_responses "$WORK/metrics.txt")"
 [[ $(metric_sum flows_flows_processed_total '') -gt 20 ]] || fail "flows_flows_processed_total"
 grep -q '^flows_lost_events_total{source="ring_reservation"} 0' "$WORK/metrics.txt" || fail "lost_events ring_reservation series"
+for source in $LOSS_SOURCES; do
+  grep -q "^flows_lost_events_total{source=\"$source\"} " "$WORK/metrics.txt" || fail "no lost_events $source series"
+done
+[[ $(metric_sum flows_lost_events_total 'source="l7_parse"') -ge 1 ]] || fail "l7_parse losses not in /metrics"
 note "/metrics: promtool ok, HTTP/DNS/processed/lost series ok"
 
 # A real Prometheus server scrapes it.

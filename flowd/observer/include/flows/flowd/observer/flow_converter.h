@@ -78,7 +78,10 @@ class FlowConverter {
   // `facts`, when given, receives what the conversion worked out.
   void Convert(const datapath::Flow& in, flow::Flow* out, KeepAlive* keep = nullptr,
                FlowFacts* facts = nullptr);
+  // HTTP/DNS requests never paired with a response (thread-safe reads):
+  // dropped because the pairing table was full, or unanswered in time.
   std::uint64_t unpaired_requests_forgotten() const { return pairing_.forgotten(); }
+  std::uint64_t unanswered_requests() const { return pairing_.unanswered(); }
 
  private:
   void FillEndpoints(const Identity& src, const Identity& dst, flow::Flow* out, KeepAlive* keep);
