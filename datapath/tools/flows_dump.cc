@@ -115,8 +115,9 @@ int main(int argc, char** argv) {
                           {std::chrono::nanoseconds(static_cast<std::int64_t>(idle_timeout_s * 1e9)),
                            std::chrono::nanoseconds(static_cast<std::int64_t>(closed_timeout_s * 1e9))});
   // The sweeper hears of each new entry, to report those the LRU evicts.
-  auto reader = fd::RingReader::Create((*dp)->ring_fd(), decoder, printer,
-                                       {std::chrono::milliseconds(static_cast<int>(drain_ms)), 1024, &sweeper});
+  auto reader =
+      fd::RingReader::Create((*dp)->ring_fd(), decoder, printer,
+                             {std::chrono::milliseconds(static_cast<int>(drain_ms)), 1024, &sweeper});
   if (!reader) return Fail(reader.error().message);
 
   auto links = fd::NetlinkLinkSource::Create();

@@ -71,9 +71,9 @@ TEST(StatusText, EveryLossSourceOfFlowdIsALine) {
   observer::ServerStatusResponse st;
   st.set_max_flows(10);
   const std::vector<std::pair<std::string, std::uint64_t>> sources = {
-      {"client", 1},        {"decode", 2},          {"flow_table", 3},      {"flow_table_evicted", 4},
-      {"ipv6_ext_limit", 5}, {"l7_pairing_full", 6}, {"l7_parse", 7},        {"l7_scratch", 8},
-      {"l7_truncated", 9},  {"l7_unanswered", 10},   {"malformed", 11},      {"ring_reservation", 12}};
+      {"client", 1},         {"decode", 2},          {"flow_table", 3}, {"flow_table_evicted", 4},
+      {"ipv6_ext_limit", 5}, {"l7_pairing_full", 6}, {"l7_parse", 7},   {"l7_scratch", 8},
+      {"l7_truncated", 9},   {"l7_unanswered", 10},  {"malformed", 11}, {"ring_reservation", 12}};
   for (const auto& [source, n] : sources) {
     auto* c = st.add_flows_lost_events();
     c->set_source(source);

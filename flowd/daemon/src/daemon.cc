@@ -262,9 +262,9 @@ Status Daemon::Parts::StartDatapath() {
       datapath::SweepPolicy{options.flow_idle_timeout, options.flow_closed_timeout});
   // The sweeper learns of each new table entry, to notice the ones the
   // kernel's LRU evicts.
-  auto reader = datapath::RingReader::Create(
-      datapath->ring_fd(), *decoder, *sink,
-      {.drain_interval = options.drain_interval, .new_entries = sweeper.get()});
+  auto reader =
+      datapath::RingReader::Create(datapath->ring_fd(), *decoder, *sink,
+                                   {.drain_interval = options.drain_interval, .new_entries = sweeper.get()});
   if (!reader) return reader.error();
   ring_reader = std::move(*reader);
 
@@ -276,7 +276,8 @@ Status Daemon::Parts::StartDatapath() {
   if (const std::uint64_t gap = losses->Total(kLostRingReservation) + losses->Total(kLostFlowTable) - before)
     spdlog::warn("datapath: {} records were lost while flowd was not running (ring full)", gap);
   // Every source is listed from the start, zeros included.
-  for (auto source : {kLostDecode, kLostL7Parse, kLostFlowTableEvicted, kLostL7Unanswered, kLostL7PairingFull})
+  for (auto source :
+       {kLostDecode, kLostL7Parse, kLostFlowTableEvicted, kLostL7Unanswered, kLostL7PairingFull})
     losses->Sync(source, 0);
   losses->Add(kLostClient, 0);
 

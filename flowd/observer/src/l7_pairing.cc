@@ -72,7 +72,8 @@ void L7Pairing::Expire(std::chrono::system_clock::time_point now) {
   if (now < next_expiry_scan_) return;
   next_expiry_scan_ = now + std::chrono::seconds(1);
   if (pending_requests_ == 0) return;
-  const auto cutoff = now - std::chrono::duration_cast<std::chrono::system_clock::duration>(options_.request_timeout);
+  const auto cutoff =
+      now - std::chrono::duration_cast<std::chrono::system_clock::duration>(options_.request_timeout);
   for (auto it = pending_.begin(); it != pending_.end();) {
     auto& q = it->second.requests;
     std::size_t n = 0;

@@ -1,11 +1,10 @@
 // The flow table and the ring: periodic stats, per-packet mode, losses
 // counted when the ring is full, idle flows ended by the sweeper, and maps
 // that survive a reload when pinned.
-#include <netinet/in.h>
-#include <unistd.h>
-
 #include <bpf/libbpf.h>
+#include <netinet/in.h>
 #include <sched.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>

@@ -210,7 +210,8 @@ TEST_F(EvictionTest, AnEntryGoneBetweenTheWalkAndItsRemovalStillEnds) {
   FlowSweeper s(vanishing, clock, decoder, {});
   auto ended = s.Sweep();
   ASSERT_TRUE(ended.ok());
-  EXPECT_EQ(Ports(*ended, FLOWS_REASON_FLOW_END), std::vector<std::uint16_t>{6}) << "once, with the walk's totals";
+  EXPECT_EQ(Ports(*ended, FLOWS_REASON_FLOW_END), std::vector<std::uint16_t>{6})
+      << "once, with the walk's totals";
 }
 
 TEST_F(EvictionTest, ExpiredEntriesWeRemoveAreNeverCountedAsEvicted) {

@@ -2,7 +2,6 @@
 #include "flows/flowd/daemon/kernel_loss_poller.h"
 
 #include <gtest/gtest.h>
-
 #include <prometheus/text_serializer.h>
 
 #include <fstream>
@@ -158,15 +157,17 @@ TEST(LossLedger, EveryUserSpaceSourceIsAMetricSeriesFromTheStart) {
   prometheus::Registry registry;
   FlowMetrics metrics(registry, MetricsOptions{});
   LossLedger ledger(&metrics);
-  for (auto source : {kLostDecode, kLostL7Parse, kLostFlowTableEvicted, kLostL7Unanswered, kLostL7PairingFull})
+  for (auto source :
+       {kLostDecode, kLostL7Parse, kLostFlowTableEvicted, kLostL7Unanswered, kLostL7PairingFull})
     ledger.Sync(source, 0);
   ledger.Sync(kLostFlowTableEvicted, 12);
   ledger.Sync(kLostL7Unanswered, 2);
   const std::string text = prometheus::TextSerializer().Serialize(registry.Collect());
-  for (const char* line :
-       {"flows_lost_events_total{source=\"flow_table_evicted\"} 12", "flows_lost_events_total{source=\"l7_parse\"} 0",
-        "flows_lost_events_total{source=\"l7_unanswered\"} 2", "flows_lost_events_total{source=\"l7_pairing_full\"} 0",
-        "flows_lost_events_total{source=\"decode\"} 0"})
+  for (const char* line : {"flows_lost_events_total{source=\"flow_table_evicted\"} 12",
+                           "flows_lost_events_total{source=\"l7_parse\"} 0",
+                           "flows_lost_events_total{source=\"l7_unanswered\"} 2",
+                           "flows_lost_events_total{source=\"l7_pairing_full\"} 0",
+                           "flows_lost_events_total{source=\"decode\"} 0"})
     EXPECT_NE(text.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << text;
 }
 

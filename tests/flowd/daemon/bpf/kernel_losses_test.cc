@@ -26,9 +26,7 @@ std::vector<std::uint8_t> TcpWith(std::string_view payload) {
 
 class KernelLossesTest : public BpfTest {
  protected:
-  std::string Metrics() const {
-    return prometheus::TextSerializer().Serialize(registry_.Collect());
-  }
+  std::string Metrics() const { return prometheus::TextSerializer().Serialize(registry_.Collect()); }
   static bool Has(const std::string& text, const std::string& line) {
     return text.find(line + "\n") != std::string::npos;
   }
