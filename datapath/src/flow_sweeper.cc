@@ -3,8 +3,6 @@
 #include <bpf/bpf.h>
 #include <netinet/in.h>
 
-#include <unordered_set>
-
 namespace flows::datapath {
 
 Result<std::vector<std::pair<flows_key, flows_stats>>> BpfFlowTable::Snapshot() {
@@ -32,7 +30,7 @@ std::optional<flows_stats> BpfFlowTable::Remove(const flows_key& key) {
 void FlowSweeper::OnNewEntry(const flows_key& key, const flows_stats& stats) {
   std::lock_guard lock(noted_mu_);
   if (noted_.size() >= kMaxNotedEntries && !noted_.contains(key)) return;
-  noted_.insert_or_assign(key, Known{stats, /*from_walk=*/false});
+  noted_.insert_or_assign(key, Known{stats, /*walk=*/0});
 }
 
 bool FlowSweeper::Expired(const flows_key& key, const flows_stats& st, std::uint64_t now) const {
@@ -48,7 +46,7 @@ void FlowSweeper::Vanished(const flows_key& key, const Known& known, std::uint64
   if (!Expired(key, known.stats, now)) {
     reasons |= FLOWS_REASON_EVICTED;
     evicted_.fetch_add(1, std::memory_order_relaxed);
-  } else if (!known.from_walk) {
+  } else if (known.walk == 0) {
     return;  // a late NEW_FLOW of an entry we expired ourselves
   }
   ended.push_back(decoder_.FromTableEntry(key, known.stats, reasons));
@@ -66,11 +64,6 @@ Result<std::vector<Flow>> FlowSweeper::Sweep() {
   }
   std::vector<Flow> ended;
   auto entries = table_.Snapshot();
-  if (!entries) {
-    // Keep what we know for the next walk.
-    for (auto& [key, n] : noted) known_.try_emplace(key, n);
-    return entries.error();
-  }
   const std::uint64_t now = clock_.KernelNowNs();
   for (const auto& [key, n] : noted) {
     auto [it, inserted] = known_.try_emplace(key, n);
@@ -79,31 +72,39 @@ Result<std::vector<Flow>> FlowSweeper::Sweep() {
     Vanished(key, it->second, now, ended);
     it->second = n;
   }
-  KnownMap walked;
-  walked.reserve(entries->size());
-  for (const auto& [key, st] : *entries) walked.insert_or_assign(key, Known{st, /*from_walk=*/true});
-  for (const auto& [key, known] : known_) {
-    auto it = walked.find(key);
+  if (!entries) return entries.error();  // what we know waits for the next walk
+
+  // One map, updated in place (a sweep of a full table costs lookups, not
+  // a new map): entries this walk saw get its number; the rest are gone.
+  const std::uint64_t walk = ++walks_;
+  for (const auto& [key, st] : *entries) {
+    auto [it, inserted] = known_.try_emplace(key, Known{st, walk});
+    if (inserted) continue;
     // Same key, another first_seen: evicted, and started again since.
-    if (it == walked.end() || it->second.stats.first_seen_ns != known.stats.first_seen_ns)
-      Vanished(key, known, now, ended);
+    if (it->second.stats.first_seen_ns != st.first_seen_ns) Vanished(key, it->second, now, ended);
+    it->second = Known{st, walk};
   }
-  std::unordered_set<flows_key, KeyHash, KeyEq> ended_now;
+  for (auto it = known_.begin(); it != known_.end();) {
+    if (it->second.walk == walk) {
+      ++it;
+      continue;
+    }
+    Vanished(it->first, it->second, now, ended);
+    it = known_.erase(it);
+  }
+
   for (const auto& [key, st] : *entries) {
     if (!Expired(key, st, now)) continue;
-    walked.erase(key);
+    // Not known any more: a duplicate of a restarted walk, already ended.
+    if (known_.erase(key) == 0) continue;
     auto final_stats = table_.Remove(key);
-    // Gone since the walk: the LRU took it first; it was idle, so the
-    // walk's totals are its final ones. (A duplicate from a walk that
-    // restarted has already been removed and ended.)
-    if (!final_stats && !ended_now.insert(key).second) continue;
-    if (final_stats) ended_now.insert(key);
+    // Gone since the walk (the LRU took it first): it was idle, so the
+    // walk's totals are its final ones.
     ended.push_back(decoder_.FromTableEntry(key, final_stats ? *final_stats : st, FLOWS_REASON_FLOW_END));
     // The end is an event of now (keeps the stream in time order); the
     // flow's last packet stays in last_seen.
     ended.back().time = clock_.KernelToWall(now);
   }
-  known_ = std::move(walked);
   return ended;
 }
 

@@ -96,7 +96,7 @@ class FlowSweeper final : public NewEntryListener {
   };
   struct Known {
     flows_stats stats;
-    bool from_walk;  // seen in a table walk (else only in a NEW_FLOW record)
+    std::uint64_t walk;  // the last walk that saw it; 0: only a NEW_FLOW record has
   };
   using KnownMap = std::unordered_map<flows_key, Known, KeyHash, KeyEq>;
 
@@ -109,6 +109,7 @@ class FlowSweeper final : public NewEntryListener {
   const RecordDecoder& decoder_;
   SweepPolicy policy_;
   KnownMap known_;  // sweeper thread only
+  std::uint64_t walks_ = 0;
   std::mutex noted_mu_;
   KnownMap noted_;  // from the reader, merged into known_ at the next sweep
   std::atomic<std::uint64_t> evicted_{0};
