@@ -309,6 +309,16 @@ TEST(L7Pairing, AResponseLearnsItsRequestsMethodAndUrl) {
   EXPECT_EQ(pairing.Observe(resp)->url, "http://cart/items");
 }
 
+TEST_F(ConverterTest, AnEvictedFlowEndSaysSo) {
+  // The sweeper's end of an entry the kernel's LRU evicted: users see its
+  // totals are those last seen, not final.
+  auto f = TcpFlow(7, datapath::Direction::kIngress);
+  f.reasons = FLOWS_REASON_FLOW_END | FLOWS_REASON_EVICTED;
+  const auto out = Convert(f);
+  EXPECT_EQ(std::vector<std::string>(out.flow_stats().reasons().begin(), out.flow_stats().reasons().end()),
+            (std::vector<std::string>{"flow_end", "evicted"}));
+}
+
 TEST(L7Pairing, RequestsUnansweredPastTheTimeoutAreCountedOnce) {
   L7Pairing pairing({.request_timeout = 30s});
   auto req = TcpFlow(7, datapath::Direction::kIngress);
