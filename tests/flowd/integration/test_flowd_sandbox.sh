@@ -35,7 +35,9 @@ cluster_init "$BUILD" || fail "cluster_init"
 WORK=$SANDBOX_STATE_DIR/test
 mkdir -p "$WORK"
 
-cluster_node node-a 1 --stats-interval 1 --flow-idle-timeout 2 --flow-closed-timeout 1 || fail "node-a"
+# A small kernel flow table, so a burst of flows at the end overflows it.
+cluster_node node-a 1 --stats-interval 1 --flow-idle-timeout 2 --flow-closed-timeout 1 --flow-table-entries 1024 ||
+  fail "node-a"
 cluster_pod node-a fe demo-app frontend-7c9d8-abcde app=frontend,tier=web Deployment/frontend || fail "pod frontend"
 cluster_pod node-a pc demo-app productcatalog-5f6b7-xyz12 app=productcatalog Deployment/productcatalog || fail "pod pc"
 cluster_pod node-a dns kube-system coredns-6d4b-q8v9z k8s-app=kube-dns Deployment/coredns || fail "pod dns"
@@ -161,6 +163,24 @@ l7_parse_counted() {
 }
 sandbox_wait_until 10 "the unterminated HTTP request to count as an l7_parse loss" l7_parse_counted ||
   fail "the unterminated HTTP request is not an l7_parse loss: $(cat "$WORK/status.json")"
+# More flows at once than the kernel's table holds: its LRU evicts live
+# entries; flowd notices (flow_table_evicted) and ends them ("evicted").
+fe python3 -c 'import socket, sys
+for _ in range(1500):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(b"x", (sys.argv[1], 9))
+    s.close()' "$PC" || fail "UDP burst"
+evictions_counted() {
+  cluster_observe node-a status >"$WORK/status.json" 2>/dev/null &&
+    jq -e '[.flowsLostEvents[] | select(.source == "flow_table_evicted") | .count | tonumber] | add >= 1' \
+      "$WORK/status.json" >/dev/null
+}
+sandbox_wait_until 15 "the flow table's evictions to be counted" evictions_counted ||
+  fail "1500 flows through a 1024-entry table, but no flow_table_evicted losses: $(cat "$WORK/status.json")"
+cluster_observe node-a flows --last 20000 >"$WORK/evicted.jsonl" 2>"$WORK/client.err" || fail "GetFlows after the burst"
+jq -se '[.[] | .flow // empty | select(any(.flowStats.reasons[]?; . == "evicted"))] | length > 0' \
+  "$WORK/evicted.jsonl" >/dev/null || fail "no flow-end with the evicted reason in GetFlows"
+note "provoked and counted: $(jq -r '[.flowsLostEvents[] | select(.count != null) | "\(.source) \(.count)"] | join(", ")' "$WORK/status.json")"
 cluster_observe node-a status >"$WORK/status.json" || fail "ServerStatus"
 jq -e '(.seenFlows | tonumber) > 0 and (.maxFlows | tonumber) == 65535 and .numConnectedNodes == 1' \
   "$WORK/status.json" >/dev/null || fail "status: $(cat "$WORK/status.json")"
@@ -193,6 +213,8 @@ for source in $LOSS_SOURCES; do
   grep -q "^flows_lost_events_total{source=\"$source\"} " "$WORK/metrics.txt" || fail "no lost_events $source series"
 done
 [[ $(metric_sum flows_lost_events_total 'source="l7_parse"') -ge 1 ]] || fail "l7_parse losses not in /metrics"
+[[ $(metric_sum flows_lost_events_total 'source="flow_table_evicted"') -ge 1 ]] ||
+  fail "flow_table_evicted losses not in /metrics"
 note "/metrics: promtool ok, HTTP/DNS/processed/lost series ok"
 
 # A real Prometheus server scrapes it.
