@@ -158,7 +158,7 @@ fe timeout 5 bash -c "exec 3<>/dev/tcp/$PC/3550 && printf 'GET /products HTTP/1.
   fail "unterminated request"
 l7_parse_counted() {
   cluster_observe node-a status >"$WORK/status.json" 2>/dev/null &&
-    jq -e '[.flowsLostEvents[] | select(.source == "l7_parse") | .count | tonumber] | add >= 1' \
+    jq -e '[.flowsLostEvents[] | select(.source == "l7_parse") | .count // "0" | tonumber] | add >= 1' \
       "$WORK/status.json" >/dev/null
 }
 sandbox_wait_until 10 "the unterminated HTTP request to count as an l7_parse loss" l7_parse_counted ||
@@ -172,7 +172,7 @@ for _ in range(1500):
     s.close()' "$PC" || fail "UDP burst"
 evictions_counted() {
   cluster_observe node-a status >"$WORK/status.json" 2>/dev/null &&
-    jq -e '[.flowsLostEvents[] | select(.source == "flow_table_evicted") | .count | tonumber] | add >= 1' \
+    jq -e '[.flowsLostEvents[] | select(.source == "flow_table_evicted") | .count // "0" | tonumber] | add >= 1' \
       "$WORK/status.json" >/dev/null
 }
 sandbox_wait_until 15 "the flow table's evictions to be counted" evictions_counted ||
