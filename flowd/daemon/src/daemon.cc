@@ -252,7 +252,9 @@ Status Daemon::Parts::StartDatapath() {
 
   store = std::make_unique<FlowStore>(options.store_capacity);
   identities = std::make_unique<RegistryIdentityResolver>(endpoints, services, options.node_name);
-  converter = std::make_unique<FlowConverter>(options.node_name, *identities, *link_watcher, dns);
+  converter =
+      std::make_unique<FlowConverter>(options.node_name, *identities, *link_watcher, dns,
+                                      L7Pairing::Options{.request_timeout = options.l7_request_timeout});
   pipeline =
       std::make_unique<IngestPipeline>(*converter, metrics.get(), namespaces, *store, graph_feeder.get());
   sink = std::make_unique<SerializedSink>(*pipeline);

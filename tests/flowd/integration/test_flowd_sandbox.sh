@@ -35,9 +35,10 @@ cluster_init "$BUILD" || fail "cluster_init"
 WORK=$SANDBOX_STATE_DIR/test
 mkdir -p "$WORK"
 
-# A small kernel flow table, so a burst of flows at the end overflows it.
-cluster_node node-a 1 --stats-interval 1 --flow-idle-timeout 2 --flow-closed-timeout 1 --flow-table-entries 1024 ||
-  fail "node-a"
+# A small kernel flow table, so a burst of flows at the end overflows it; a
+# short wait for HTTP/DNS responses, so an unanswered request counts soon.
+cluster_node node-a 1 --stats-interval 1 --flow-idle-timeout 2 --flow-closed-timeout 1 --flow-table-entries 1024 \
+  --l7-request-timeout 1 || fail "node-a"
 cluster_pod node-a fe demo-app frontend-7c9d8-abcde app=frontend,tier=web Deployment/frontend || fail "pod frontend"
 cluster_pod node-a pc demo-app productcatalog-5f6b7-xyz12 app=productcatalog Deployment/productcatalog || fail "pod pc"
 cluster_pod node-a dns kube-system coredns-6d4b-q8v9z k8s-app=kube-dns Deployment/coredns || fail "pod dns"
@@ -163,6 +164,30 @@ l7_parse_counted() {
 }
 sandbox_wait_until 10 "the unterminated HTTP request to count as an l7_parse loss" l7_parse_counted ||
   fail "the unterminated HTTP request is not an l7_parse loss: $(cat "$WORK/status.json")"
+# A server that accepts and never answers: the request is given up on after
+# --l7-request-timeout, an l7_unanswered loss.
+sandbox_spawn "$(sandbox_ns pc)" "$WORK/silent.log" python3 -c 'import socket
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 8081))
+s.listen()
+held = []
+while True:
+    held.append(s.accept()[0])' || fail "silent server"
+SILENT=$SANDBOX_LAST_PID
+ask_silent() {
+  fe timeout 5 bash -c "exec 3<>/dev/tcp/$PC/8081 && printf 'GET /hang HTTP/1.1\r\nHost: pc\r\n\r\n' >&3 && sleep 0.2" 2>/dev/null
+}
+sandbox_wait_until 10 "the silent server to accept a request" ask_silent || fail "the silent server never accepted"
+unanswered_counted() {
+  cluster_observe node-a status >"$WORK/status.json" 2>/dev/null &&
+    jq -e '[.flowsLostEvents[] | select(.source == "l7_unanswered") | .count // "0" | tonumber] | add >= 1' \
+      "$WORK/status.json" >/dev/null
+}
+sandbox_wait_until 15 "the unanswered request to be given up on" unanswered_counted ||
+  fail "a request the server never answered is not an l7_unanswered loss: $(cat "$WORK/status.json")"
+sandbox_kill "$SILENT"
+
 # More flows at once than the kernel's table holds: its LRU evicts live
 # entries; flowd notices (flow_table_evicted) and ends them ("evicted").
 fe python3 -c 'import socket, sys
@@ -215,6 +240,7 @@ done
 [[ $(metric_sum flows_lost_events_total 'source="l7_parse"') -ge 1 ]] || fail "l7_parse losses not in /metrics"
 [[ $(metric_sum flows_lost_events_total 'source="flow_table_evicted"') -ge 1 ]] ||
   fail "flow_table_evicted losses not in /metrics"
+[[ $(metric_sum flows_lost_events_total 'source="l7_unanswered"') -ge 1 ]] || fail "l7_unanswered losses not in /metrics"
 note "/metrics: promtool ok, HTTP/DNS/processed/lost series ok"
 
 # A real Prometheus server scrapes it.

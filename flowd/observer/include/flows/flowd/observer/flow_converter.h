@@ -69,8 +69,12 @@ struct FlowFacts {
 class FlowConverter {
  public:
   FlowConverter(std::string node_name, const IdentityResolver& identities,
-                const InterfaceDirectory& interfaces, DnsCache& dns_cache)
-      : node_name_(std::move(node_name)), identities_(identities), interfaces_(interfaces), dns_(dns_cache) {}
+                const InterfaceDirectory& interfaces, DnsCache& dns_cache, L7Pairing::Options pairing = {})
+      : node_name_(std::move(node_name)),
+        identities_(identities),
+        interfaces_(interfaces),
+        dns_(dns_cache),
+        pairing_(pairing) {}
 
   // With `keep` and `out` on an arena, the source and destination endpoints
   // are the resolver's shared protos (no copy), added to `keep`; `out` must
