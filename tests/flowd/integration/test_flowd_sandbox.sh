@@ -188,6 +188,29 @@ sandbox_wait_until 15 "the unanswered request to be given up on" unanswered_coun
   fail "a request the server never answered is not an l7_unanswered loss: $(cat "$WORK/status.json")"
 sandbox_kill "$SILENT"
 
+# Frames the kernel cannot track, written raw on the frontend's eth0 (its
+# veth's tc ingress sees them): an IPv4 header with IHL 4 (malformed), an
+# IPv6 packet behind 7 extension headers (past the bound the programs walk);
+# and an HTTP request longer than the 512-byte L7 window (l7_truncated).
+fe python3 -c 'import socket, struct
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+eth = bytes.fromhex("020000000002020000000001")
+udp = struct.pack("!HHHH", 1000, 9, 8, 0)
+ip4 = bytes([0x44, 0]) + struct.pack("!H", 28) + bytes(4) + bytes([64, 17, 0, 0]) + bytes(8) + udp
+s.send(eth + b"\x08\x00" + ip4)
+exts = b"".join(bytes([60 if i < 6 else 17, 0, 1, 0, 0, 0, 0, 0]) for i in range(7))
+ip6 = bytes([0x60, 0, 0, 0]) + struct.pack("!H", len(exts) + 8) + bytes([60, 64]) + bytes(32) + exts + udp
+s.send(eth + b"\x86\xdd" + ip6)' || fail "raw frames"
+fe curl -s -o /dev/null --max-time 5 "http://$PC:3550/$(head -c 900 /dev/zero | tr '\0' a)" || fail "long request"
+kernel_losses_counted() {
+  cluster_observe node-a status >"$WORK/status.json" 2>/dev/null &&
+    jq -e '[.flowsLostEvents[] | select(.source == "malformed" or .source == "ipv6_ext_limit" or .source == "l7_truncated")
+            | select((.count // "0" | tonumber) >= 1)] | length == 3' "$WORK/status.json" >/dev/null
+}
+sandbox_wait_until 10 "the kernel's malformed, ipv6_ext_limit and l7_truncated counts to reach flowd" \
+  kernel_losses_counted || fail "kernel losses not in ServerStatus: $(cat "$WORK/status.json")"
+
 # More flows at once than the kernel's table holds: its LRU evicts live
 # entries; flowd notices (flow_table_evicted) and ends them ("evicted").
 fe python3 -c 'import socket, sys
@@ -241,6 +264,9 @@ done
 [[ $(metric_sum flows_lost_events_total 'source="flow_table_evicted"') -ge 1 ]] ||
   fail "flow_table_evicted losses not in /metrics"
 [[ $(metric_sum flows_lost_events_total 'source="l7_unanswered"') -ge 1 ]] || fail "l7_unanswered losses not in /metrics"
+for source in malformed ipv6_ext_limit l7_truncated; do
+  [[ $(metric_sum flows_lost_events_total "source=\"$source\"") -ge 1 ]] || fail "$source losses not in /metrics"
+done
 note "/metrics: promtool ok, HTTP/DNS/processed/lost series ok"
 
 # A real Prometheus server scrapes it.
