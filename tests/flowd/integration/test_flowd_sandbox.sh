@@ -4,7 +4,10 @@
 # metadata from the scripted API server, real HTTP (nginx) and DNS (dnsmasq)
 # traffic. Flows are read through gRPC by a second client (Debian's python
 # grpcio) and checked field by field; /metrics is checked with promtool and
-# scraped by a real Prometheus server.
+# scraped by a real Prometheus server. Losses are provoked (an unparseable
+# and an overlong HTTP request, a silent server, raw malformed frames, a
+# burst through a small flow table) and must show in ServerStatus and
+# /metrics under their sources.
 #
 #   test_flowd_sandbox.sh <build dir>
 #
