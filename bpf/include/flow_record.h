@@ -47,6 +47,8 @@ enum flows_reason {
 	FLOWS_REASON_STATS = 1 << 6,	  /* periodic counters of a live flow */
 	FLOWS_REASON_FLOW_END = 1 << 7,	  /* flow expired (emitted by user space) */
 	FLOWS_REASON_PACKET = 1 << 8,	  /* per-packet debug mode */
+	FLOWS_REASON_EVICTED = 1 << 9,	  /* with FLOW_END: the table evicted the entry
+					   * (LRU) before it expired; counts as last seen */
 };
 
 enum flows_l7_kind {
@@ -144,6 +146,7 @@ enum flows_counter {
 	FLOWS_CNT_LATER_FRAGMENTS,     /* non-first fragments (no ports) */
 	FLOWS_CNT_L7_TRUNCATED,	       /* L7 payload cut at FLOWS_L7_WINDOW */
 	FLOWS_CNT_RECORDS,	       /* records successfully submitted */
+	FLOWS_CNT_L7_SCRATCH_FAILED,   /* L7 record sent without its payload: no scratch */
 	FLOWS_CNT_MAX,
 };
 

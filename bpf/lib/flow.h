@@ -8,6 +8,8 @@
 #ifndef FLOWS_LIB_FLOW_H
 #define FLOWS_LIB_FLOW_H
 
+#include <linux/errno.h>
+
 #include "config.h"
 #include "ctx.h"
 #include "l7.h"
@@ -50,7 +52,7 @@ static __always_inline void observe_packet(flows_ctx_t *ctx, __u8 direction, __u
 	__u8 l7_kind, tcp_new;
 	__u32 pkt_len;
 	__u64 now;
-	int res;
+	int res, err;
 
 	count(cnt, FLOWS_CNT_PACKETS);
 	res = parse_packet(ctx, &p);
@@ -85,9 +87,18 @@ static __always_inline void observe_packet(flows_ctx_t *ctx, __u8 direction, __u
 			.tcp_flags_seen = p.tcp_flags,
 			.reported = tcp_new,
 		};
-		reasons = FLOWS_REASON_NEW_FLOW | tcp_new;
-		if (bpf_map_update_elem(&flows_table, &p.key, &fresh, BPF_NOEXIST))
+		err = bpf_map_update_elem(&flows_table, &p.key, &fresh, BPF_NOEXIST);
+		/* -EEXIST: another CPU inserted this key since our lookup, and
+		 * reported the new flow; add this packet to its entry. Only an
+		 * insert that found no room (or an entry evicted again at once)
+		 * leaves the packet out of the table. */
+		if (err == -EEXIST)
+			st = bpf_map_lookup_elem(&flows_table, &p.key);
+		if (err && !st)
 			count(cnt, FLOWS_CNT_FLOW_TABLE_FULL);
+	}
+	if (!st) {
+		reasons = FLOWS_REASON_NEW_FLOW | tcp_new;
 		st = &fresh; /* the record carries the counters either way */
 	} else {
 		__sync_fetch_and_add(&st->packets, 1);

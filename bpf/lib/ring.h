@@ -72,8 +72,13 @@ static __always_inline void emit_l7_record(flows_ctx_t *ctx, struct flows_counte
 	__u32 avail, len = p->payload_len;
 	__u64 n;
 
-	if (!s)
+	if (!s) {
+		/* Cannot happen for a one-slot PERCPU_ARRAY, but the verifier
+		 * makes us check: keep the event, lose (and count) the payload. */
+		count(cnt, FLOWS_CNT_L7_SCRATCH_FAILED);
+		emit_record(cnt, p, st, reasons, pkt_len);
 		return;
+	}
 	/* Never trust the IP length fields over what is really there. */
 	avail = pkt_len > p->payload_off ? pkt_len - p->payload_off : 0;
 	if (len > avail)

@@ -29,6 +29,8 @@ std::string_view KernelCounters::Name(flows_counter c) {
       return "l7_truncated";
     case FLOWS_CNT_RECORDS:
       return "records";
+    case FLOWS_CNT_L7_SCRATCH_FAILED:
+      return "l7_scratch_failed";
     case FLOWS_CNT_MAX:
       break;
   }

@@ -4,7 +4,7 @@
 namespace flows::datapath {
 
 std::vector<std::string> ReasonNames(Reasons r) {
-  static_assert(FLOWS_REASON_PACKET == 1u << (std::size(kReasonNames) - 1),
+  static_assert(FLOWS_REASON_EVICTED == 1u << (std::size(kReasonNames) - 1),
                 "kReasonNames follows flow_record.h");
   std::vector<std::string> out;
   ForEachReason(r, [&](const char* name) { out.emplace_back(name); });

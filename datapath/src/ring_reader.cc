@@ -5,6 +5,10 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <cstring>
+
+#include "flows/datapath/abi.h"
+
 namespace flows::datapath {
 
 Result<std::unique_ptr<RingReader>> RingReader::Create(int ring_fd, const RecordDecoder& decoder,
@@ -47,6 +51,12 @@ int RingReader::OnRecord(void* ctx, void* data, std::size_t size) {
     return 0;
   }
   if (!flow->l7_error.empty()) self->l7_errors_.fetch_add(1, std::memory_order_relaxed);
+  if ((flow->reasons & FLOWS_REASON_NEW_FLOW) && self->options_.new_entries) {
+    // Decode checked the size; the ring gives no alignment promise.
+    flows_record rec;
+    std::memcpy(&rec, data, sizeof(rec));
+    self->options_.new_entries->OnNewEntry(rec.key, rec.stats);
+  }
   self->batch_.push_back(std::move(*flow));
   if (self->batch_.size() >= self->options_.batch_size) self->Flush();
   return 0;

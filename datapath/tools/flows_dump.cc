@@ -110,8 +110,14 @@ int main(int argc, char** argv) {
   fd::SystemClock clock;
   fd::RecordDecoder decoder(clock);
   Printer printer(output == "json");
-  auto reader = fd::RingReader::Create((*dp)->ring_fd(), decoder, printer,
-                                       {std::chrono::milliseconds(static_cast<int>(drain_ms)), 1024});
+  fd::BpfFlowTable table((*dp)->flow_table_fd());
+  fd::FlowSweeper sweeper(table, clock, decoder,
+                          {std::chrono::nanoseconds(static_cast<std::int64_t>(idle_timeout_s * 1e9)),
+                           std::chrono::nanoseconds(static_cast<std::int64_t>(closed_timeout_s * 1e9))});
+  // The sweeper hears of each new entry, to report those the LRU evicts.
+  auto reader =
+      fd::RingReader::Create((*dp)->ring_fd(), decoder, printer,
+                             {std::chrono::milliseconds(static_cast<int>(drain_ms)), 1024, &sweeper});
   if (!reader) return Fail(reader.error().message);
 
   auto links = fd::NetlinkLinkSource::Create();
@@ -134,10 +140,6 @@ int main(int argc, char** argv) {
 
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  fd::BpfFlowTable table((*dp)->flow_table_fd());
-  fd::FlowSweeper sweeper(table, clock, decoder,
-                          {std::chrono::nanoseconds(static_cast<std::int64_t>(idle_timeout_s * 1e9)),
-                           std::chrono::nanoseconds(static_cast<std::int64_t>(closed_timeout_s * 1e9))});
   const auto start = std::chrono::steady_clock::now();
   auto last_sweep = start, last_resync = start;
   while (!g_stop) {

@@ -65,6 +65,32 @@ TEST(StatusText, FlowsdStatusWithLossCounters) {
             "  client:             300   (node-1)\n");
 }
 
+TEST(StatusText, EveryLossSourceOfFlowdIsALine) {
+  // What a flowd that lost a bit of everything answers: each source on its
+  // own line, the total above them.
+  observer::ServerStatusResponse st;
+  st.set_max_flows(10);
+  const std::vector<std::pair<std::string, std::uint64_t>> sources = {
+      {"client", 1},         {"decode", 2},          {"flow_table", 3}, {"flow_table_evicted", 4},
+      {"ipv6_ext_limit", 5}, {"l7_pairing_full", 6}, {"l7_parse", 7},   {"l7_scratch", 8},
+      {"l7_truncated", 9},   {"l7_unanswered", 10},  {"malformed", 11}, {"ring_reservation", 12}};
+  for (const auto& [source, n] : sources) {
+    auto* c = st.add_flows_lost_events();
+    c->set_source(source);
+    c->set_count(n);
+  }
+  const std::string text = FormatStatus(st, "unix:///run/flows/observer.sock");
+  EXPECT_NE(text.find("Lost events:       78 in total\n"), std::string::npos) << text;
+  for (const auto& [source, n] : sources) {
+    const std::string line = "  " + source + ":";
+    const auto at = text.find(line);
+    ASSERT_NE(at, std::string::npos) << source << "\n" << text;
+    const auto eol = text.find('\n', at);
+    const std::string rest = text.substr(at + line.size(), eol - at - line.size());
+    EXPECT_EQ(rest.substr(rest.find_first_not_of(' ')), std::to_string(n)) << source << "\n" << text;
+  }
+}
+
 TEST(StatusText, RelayNodesAndNoLossCounters) {
   observer::ServerStatusResponse st;
   ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(

@@ -136,7 +136,6 @@ struct Daemon::Parts {
   std::unique_ptr<KernelLossPoller> kernel_losses;
   std::unique_ptr<datapath::BpfFlowTable> flow_table;
   std::unique_ptr<datapath::FlowSweeper> sweeper;
-  std::uint64_t decode_errors_seen = 0;
 
   std::unique_ptr<RegistrySink> cni_sink;
   std::unique_ptr<CniServer> cni_server;
@@ -253,12 +252,21 @@ Status Daemon::Parts::StartDatapath() {
 
   store = std::make_unique<FlowStore>(options.store_capacity);
   identities = std::make_unique<RegistryIdentityResolver>(endpoints, services, options.node_name);
-  converter = std::make_unique<FlowConverter>(options.node_name, *identities, *link_watcher, dns);
+  converter =
+      std::make_unique<FlowConverter>(options.node_name, *identities, *link_watcher, dns,
+                                      L7Pairing::Options{.request_timeout = options.l7_request_timeout});
   pipeline =
       std::make_unique<IngestPipeline>(*converter, metrics.get(), namespaces, *store, graph_feeder.get());
   sink = std::make_unique<SerializedSink>(*pipeline);
-  auto reader = datapath::RingReader::Create(datapath->ring_fd(), *decoder, *sink,
-                                             {.drain_interval = options.drain_interval});
+  flow_table = std::make_unique<datapath::BpfFlowTable>(datapath->flow_table_fd());
+  sweeper = std::make_unique<datapath::FlowSweeper>(
+      *flow_table, clock, *decoder,
+      datapath::SweepPolicy{options.flow_idle_timeout, options.flow_closed_timeout});
+  // The sweeper learns of each new table entry, to notice the ones the
+  // kernel's LRU evicts.
+  auto reader =
+      datapath::RingReader::Create(datapath->ring_fd(), *decoder, *sink,
+                                   {.drain_interval = options.drain_interval, .new_entries = sweeper.get()});
   if (!reader) return reader.error();
   ring_reader = std::move(*reader);
 
@@ -269,13 +277,11 @@ Status Daemon::Parts::StartDatapath() {
   if (auto k = kernel_losses->Poll(); !k) return k.error();
   if (const std::uint64_t gap = losses->Total(kLostRingReservation) + losses->Total(kLostFlowTable) - before)
     spdlog::warn("datapath: {} records were lost while flowd was not running (ring full)", gap);
-  losses->Add(kLostDecode, 0);
+  // Every source is listed from the start, zeros included.
+  for (auto source :
+       {kLostDecode, kLostL7Parse, kLostFlowTableEvicted, kLostL7Unanswered, kLostL7PairingFull})
+    losses->Sync(source, 0);
   losses->Add(kLostClient, 0);
-
-  flow_table = std::make_unique<datapath::BpfFlowTable>(datapath->flow_table_fd());
-  sweeper = std::make_unique<datapath::FlowSweeper>(
-      *flow_table, clock, *decoder,
-      datapath::SweepPolicy{options.flow_idle_timeout, options.flow_closed_timeout});
 
   // Drain first: records queued while flowd was down come out before the
   // programs are (re)attached to new interfaces.
@@ -391,14 +397,17 @@ void Daemon::Parts::SaveEndpoints() {
 
 void Daemon::Parts::Housekeeping() {
   if (auto k = kernel_losses->Poll(); !k) spdlog::warn("datapath counters: {}", k.error().message);
-  const std::uint64_t decode_errors = ring_reader->stats().decode_errors;
-  losses->Add(kLostDecode, decode_errors - decode_errors_seen);
-  decode_errors_seen = decode_errors;
+  const datapath::RingReaderStats reader_stats = ring_reader->stats();
+  losses->Sync(kLostDecode, reader_stats.decode_errors);
+  losses->Sync(kLostL7Parse, reader_stats.l7_errors);
   if (auto ended = sweeper->Sweep(); ended) {
     if (!ended->empty()) sink->OnFlows(*ended);
   } else {
     spdlog::warn("flow table: {}", ended.error().message);
   }
+  losses->Sync(kLostFlowTableEvicted, sweeper->evicted());
+  losses->Sync(kLostL7Unanswered, converter->unanswered_requests());
+  losses->Sync(kLostL7PairingFull, converter->unpaired_requests_forgotten());
   SaveEndpoints();
 }
 

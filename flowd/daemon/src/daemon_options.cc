@@ -193,6 +193,9 @@ ParsedOptions ParseDaemonOptions(int argc, const char* const* argv) {
   AddSeconds(app, "--flow-closed-timeout", o.flow_closed_timeout,
              "seconds after FIN/RST that end a TCP flow (default 5)")
       ->group(dp);
+  AddSeconds(app, "--l7-request-timeout", o.l7_request_timeout,
+             "seconds an HTTP/DNS request waits for its response before it counts as unanswered (default 60)")
+      ->group(dp);
   app.add_option("--interfaces", o.attach.pod_patterns, "pod interface name patterns (fnmatch)")
       ->group(dp)
       ->delimiter(',')

@@ -13,10 +13,17 @@ using datapath::KernelCounters;
 constexpr std::pair<flows_counter, std::string_view> kLossCounters[] = {
     {FLOWS_CNT_RING_RESERVE_FAILED, kLostRingReservation},
     {FLOWS_CNT_FLOW_TABLE_FULL, kLostFlowTable},
+    {FLOWS_CNT_MALFORMED, kLostMalformed},
+    {FLOWS_CNT_IPV6_EXT_LIMIT, kLostIpv6ExtLimit},
+    {FLOWS_CNT_L7_TRUNCATED, kLostL7Truncated},
+    {FLOWS_CNT_L7_SCRATCH_FAILED, kLostL7Scratch},
 };
 
 // {"ring_reserve_failed": 12, ...}; anything unreadable is an empty baseline.
-KernelCounters LoadSaved(const std::string& path) {
+// A counter the file does not name (saved by a flowd that did not report
+// it) starts from `now`: what it counted before was never this flowd's to
+// report as a loss since.
+KernelCounters LoadSaved(const std::string& path, const KernelCounters& now) {
   KernelCounters saved;
   auto text = ReadSmallFile(path, 64 << 10);
   if (!text) return saved;
@@ -24,7 +31,10 @@ KernelCounters LoadSaved(const std::string& path) {
   if (!j.is_object()) return saved;
   for (int c = 0; c < FLOWS_CNT_MAX; ++c) {
     auto it = j.find(std::string(KernelCounters::Name(static_cast<flows_counter>(c))));
-    if (it != j.end() && it->is_number_unsigned()) saved.values[c] = it->get<std::uint64_t>();
+    if (it != j.end() && it->is_number_unsigned())
+      saved.values[c] = it->get<std::uint64_t>();
+    else
+      saved.values[c] = now.values[c];
   }
   return saved;
 }
@@ -46,7 +56,7 @@ Result<KernelCounters> KernelLossPoller::Poll() {
   auto now = counters_.Read();
   if (!now) return now.error();
   if (!loaded_) {
-    if (!state_file_.empty()) last_ = LoadSaved(state_file_);
+    if (!state_file_.empty()) last_ = LoadSaved(state_file_, *now);
     loaded_ = true;
   }
   bool changed = !saved_once_;

@@ -44,6 +44,9 @@ void SetTimestamp(std::chrono::system_clock::time_point t, google::protobuf::Tim
 }
 
 void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out, KeepAlive* keep, FlowFacts* facts) {
+  // Any flow moves the clock of the request table (flow-ends come every
+  // sweep), so unanswered requests are given up on even when L7 goes quiet.
+  pairing_.Expire(in.time);
   SetTimestamp(in.time, out->mutable_time());
   out->set_verdict(flow::FORWARDED);  // observed passing; drops are not ours to see
   out->set_node_name(node_name_);

@@ -34,7 +34,8 @@ void L7Pairing::EvictOldestConnection() {
     order_.pop_front();
     auto it = pending_.find(key);
     if (it == pending_.end() || it->second.generation != gen) continue;  // stale
-    forgotten_ += it->second.requests.size();
+    forgotten_.fetch_add(it->second.requests.size(), std::memory_order_relaxed);
+    pending_requests_ -= it->second.requests.size();
     pending_.erase(it);
     return;
   }
@@ -60,9 +61,34 @@ void L7Pairing::Remember(const Key& key, Request request) {
   auto& q = it->second.requests;
   if (q.size() >= options_.max_per_connection) {
     q.erase(q.begin());
-    ++forgotten_;
+    forgotten_.fetch_add(1, std::memory_order_relaxed);
+    --pending_requests_;
   }
   q.push_back(std::move(request));
+  ++pending_requests_;
+}
+
+void L7Pairing::Expire(std::chrono::system_clock::time_point now) {
+  if (now < next_expiry_scan_) return;
+  next_expiry_scan_ = now + std::chrono::seconds(1);
+  if (pending_requests_ == 0) return;
+  const auto cutoff =
+      now - std::chrono::duration_cast<std::chrono::system_clock::duration>(options_.request_timeout);
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    auto& q = it->second.requests;
+    std::size_t n = 0;
+    while (n < q.size() && q[n].time < cutoff) ++n;  // oldest first
+    if (n > 0) {
+      q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(n));
+      unanswered_.fetch_add(n, std::memory_order_relaxed);
+      pending_requests_ -= n;
+    }
+    // Its order_ entry goes stale, and is skipped or compacted later.
+    if (q.empty())
+      pending_.erase(it++);
+    else
+      ++it;
+  }
 }
 
 std::optional<L7Pairing::Answered> L7Pairing::Observe(const datapath::Flow& f, std::string_view method,
@@ -86,6 +112,7 @@ std::optional<L7Pairing::Answered> L7Pairing::Observe(const datapath::Flow& f, s
   if (it == pending_.end() || it->second.requests.empty()) return std::nullopt;
   Request request = std::move(it->second.requests.front());
   it->second.requests.erase(it->second.requests.begin());
+  --pending_requests_;
   if (it->second.requests.empty()) pending_.erase(it);
   Answered answered{std::chrono::nanoseconds(0), std::move(request.method), std::move(request.url)};
   if (f.time > request.time)

@@ -133,9 +133,16 @@ note "DNS: answers with $PC and the NXDOMAIN for paymentservice"
 # 4. both nodes, in status and in the node list
 "$FLOWS" status >"$S/status.txt" 2>&1 || fail "flows status failed: $(cat "$S/status.txt")"
 grep -Eq 'Connected Nodes: *2/2' "$S/status.txt" || fail "flows status does not show 2/2 nodes: $(cat "$S/status.txt")"
+# Every place a node can lose events is a line, zeros included.
 for node in node-a node-b; do
-  grep -Eq "^ +ring_reservation: +[0-9,]+ +\($node\)" "$S/status.txt" ||
-    fail "flows status does not show $node's loss counters: $(cat "$S/status.txt")"
+  for source in ring_reservation flow_table flow_table_evicted malformed ipv6_ext_limit l7_truncated l7_scratch \
+    l7_parse l7_unanswered l7_pairing_full decode client; do
+    grep -Eq "^ +$source: +[0-9,]+ +\($node\)" "$S/status.txt" ||
+      fail "flows status does not show $node's $source losses: $(cat "$S/status.txt")"
+  done
+  # The demo never fills a 65536-entry table: an eviction would be a false one.
+  grep -Eq "^ +flow_table_evicted: +0 +\($node\)" "$S/status.txt" ||
+    fail "$node reports evictions from a table that was never full: $(cat "$S/status.txt")"
 done
 "$FLOWS" list nodes >"$S/nodes.txt" 2>&1 || fail "flows list nodes failed: $(cat "$S/nodes.txt")"
 for node in node-a node-b; do

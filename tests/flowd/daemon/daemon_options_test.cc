@@ -30,6 +30,7 @@ TEST(DaemonOptions, DefaultsMatchTheDocs) {
   EXPECT_EQ(o.kubernetes, KubernetesMode::kAuto);
   EXPECT_TRUE(o.keep_attached);
   EXPECT_EQ(o.datapath.pin_root, "/sys/fs/bpf/flows");
+  EXPECT_EQ(o.l7_request_timeout.count(), 60);
   EXPECT_FALSE(o.node_name.empty());
 }
 
@@ -51,6 +52,8 @@ TEST(DaemonOptions, ValuesAreParsed) {
                   "veth*,cali*",
                   "--flow-idle-timeout",
                   "2.5",
+                  "--l7-request-timeout",
+                  "120",
                   "--detach-on-exit",
                   "--metrics-context",
                   "*:source=namespace;http:destination=pod"});
@@ -65,6 +68,7 @@ TEST(DaemonOptions, ValuesAreParsed) {
   EXPECT_EQ(o.attach.node_nic, "");
   EXPECT_EQ(o.attach.pod_patterns, (std::vector<std::string>{"veth*", "cali*"}));
   EXPECT_EQ(o.flow_idle_timeout.count(), 2);
+  EXPECT_EQ(o.l7_request_timeout.count(), 120);
   EXPECT_FALSE(o.keep_attached);
   EXPECT_EQ(o.metrics.default_context.source, ContextKind::kNamespace);
   EXPECT_EQ(o.metrics.context.at("http").destination, ContextKind::kPod);

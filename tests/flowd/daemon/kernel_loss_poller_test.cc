@@ -2,6 +2,7 @@
 #include "flows/flowd/daemon/kernel_loss_poller.h"
 
 #include <gtest/gtest.h>
+#include <prometheus/text_serializer.h>
 
 #include <fstream>
 
@@ -35,10 +36,63 @@ TEST(KernelLossPoller, ReportsIncreasesPerStage) {
   EXPECT_EQ(ledger.Total(kLostRingReservation), 10u);
   EXPECT_EQ(ledger.Total(kLostFlowTable), 2u);
   // Every stage is listed, zeros included, so `flows status` shows them all.
-  auto totals = ledger.Totals();
-  ASSERT_EQ(totals.size(), 2u);
-  EXPECT_EQ(totals[0].first, "flow_table");
-  EXPECT_EQ(totals[1].first, "ring_reservation");
+  std::vector<std::string> sources;
+  for (const auto& [source, n] : ledger.Totals()) sources.push_back(source);
+  EXPECT_EQ(sources, (std::vector<std::string>{"flow_table", "ipv6_ext_limit", "l7_scratch", "l7_truncated",
+                                               "malformed", "ring_reservation"}));
+}
+
+TEST(KernelLossPoller, PacketsTheKernelCouldNotTrackAndL7ItCouldNotCarryAreLosses) {
+  FakeCounters k;
+  LossLedger ledger;
+  KernelLossPoller poller(k, ledger, "");
+  ASSERT_TRUE(poller.Poll());
+  k.values.values[FLOWS_CNT_MALFORMED] = 4;
+  k.values.values[FLOWS_CNT_IPV6_EXT_LIMIT] = 5;
+  k.values.values[FLOWS_CNT_L7_TRUNCATED] = 6;
+  k.values.values[FLOWS_CNT_L7_SCRATCH_FAILED] = 7;
+  k.values.values[FLOWS_CNT_NON_IP] = 100;  // counted, but not flows' to track: not a loss
+  k.values.values[FLOWS_CNT_LATER_FRAGMENTS] = 100;
+  ASSERT_TRUE(poller.Poll());
+  EXPECT_EQ(ledger.Total(kLostMalformed), 4u);
+  EXPECT_EQ(ledger.Total(kLostIpv6ExtLimit), 5u);
+  EXPECT_EQ(ledger.Total(kLostL7Truncated), 6u);
+  EXPECT_EQ(ledger.Total(kLostL7Scratch), 7u);
+  std::uint64_t total = 0;
+  for (const auto& [source, n] : ledger.Totals()) total += n;
+  EXPECT_EQ(total, 4u + 5 + 6 + 7);
+}
+
+TEST(KernelLossPoller, ACounterTheSavedStateDoesNotNameStartsFromNow) {
+  // State saved by a flowd that did not report malformed packets yet: what
+  // the kernel counted before is not a loss "while flowd was down".
+  testing::TempDir dir;
+  const std::string state = dir.path() + "/kernel_counters.json";
+  std::ofstream(state) << R"({"ring_reserve_failed": 5, "flow_table_insert_failed": 0})";
+  FakeCounters k;
+  k.values.values[FLOWS_CNT_RING_RESERVE_FAILED] = 8;
+  k.values.values[FLOWS_CNT_MALFORMED] = 1000;
+  LossLedger ledger;
+  KernelLossPoller poller(k, ledger, state);
+  ASSERT_TRUE(poller.Poll());
+  EXPECT_EQ(ledger.Total(kLostRingReservation), 3u);
+  EXPECT_EQ(ledger.Total(kLostMalformed), 0u);
+  k.values.values[FLOWS_CNT_MALFORMED] = 1002;
+  ASSERT_TRUE(poller.Poll());
+  EXPECT_EQ(ledger.Total(kLostMalformed), 2u);
+}
+
+TEST(LossLedger, SyncAddsTheGrowthOfACounterKeptElsewhere) {
+  LossLedger ledger;
+  ledger.Sync(kLostL7Parse, 0);
+  EXPECT_EQ(ledger.Totals().size(), 1u) << "listed from the start";
+  ledger.Sync(kLostL7Parse, 3);
+  ledger.Sync(kLostL7Parse, 3);
+  ledger.Sync(kLostL7Parse, 10);
+  EXPECT_EQ(ledger.Total(kLostL7Parse), 10u);
+  ledger.Sync(kLostL7Unanswered, 2);
+  EXPECT_EQ(ledger.Total(kLostL7Unanswered), 2u) << "sources are independent";
+  EXPECT_EQ(ledger.Total(kLostL7Parse), 10u);
 }
 
 TEST(KernelLossPoller, ARestartReportsWhatWasLostWhileDown) {
@@ -97,6 +151,24 @@ TEST(KernelLossPoller, ReadFailureIsAnError) {
   auto r = poller.Poll();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().err, EPERM);
+}
+
+TEST(LossLedger, EveryUserSpaceSourceIsAMetricSeriesFromTheStart) {
+  prometheus::Registry registry;
+  FlowMetrics metrics(registry, MetricsOptions{});
+  LossLedger ledger(&metrics);
+  for (auto source :
+       {kLostDecode, kLostL7Parse, kLostFlowTableEvicted, kLostL7Unanswered, kLostL7PairingFull})
+    ledger.Sync(source, 0);
+  ledger.Sync(kLostFlowTableEvicted, 12);
+  ledger.Sync(kLostL7Unanswered, 2);
+  const std::string text = prometheus::TextSerializer().Serialize(registry.Collect());
+  for (const char* line : {"flows_lost_events_total{source=\"flow_table_evicted\"} 12",
+                           "flows_lost_events_total{source=\"l7_parse\"} 0",
+                           "flows_lost_events_total{source=\"l7_unanswered\"} 2",
+                           "flows_lost_events_total{source=\"l7_pairing_full\"} 0",
+                           "flows_lost_events_total{source=\"decode\"} 0"})
+    EXPECT_NE(text.find(std::string(line) + "\n"), std::string::npos) << line << "\n" << text;
 }
 
 }  // namespace

@@ -4,7 +4,10 @@
 # metadata from the scripted API server, real HTTP (nginx) and DNS (dnsmasq)
 # traffic. Flows are read through gRPC by a second client (Debian's python
 # grpcio) and checked field by field; /metrics is checked with promtool and
-# scraped by a real Prometheus server.
+# scraped by a real Prometheus server. Losses are provoked (an unparseable
+# and an overlong HTTP request, a silent server, raw malformed frames, a
+# burst through a small flow table) and must show in ServerStatus and
+# /metrics under their sources.
 #
 #   test_flowd_sandbox.sh <build dir>
 #
@@ -35,8 +38,10 @@ cluster_init "$BUILD" || fail "cluster_init"
 WORK=$SANDBOX_STATE_DIR/test
 mkdir -p "$WORK"
 
-cluster_node node-a 1 --stats-interval 1 --flow-idle-timeout 2 --flow-closed-timeout 1 \
-  --metrics-context "traffic:source=pod,destination=pod" || fail "node-a"
+# A small kernel flow table, so a burst of flows at the end overflows it; a
+# short wait for HTTP/DNS responses, so an unanswered request counts soon.
+cluster_node node-a 1 --stats-interval 1 --flow-idle-timeout 2 --flow-closed-timeout 1 --flow-table-entries 1024 \
+  --l7-request-timeout 1 --metrics-context "traffic:source=pod,destination=pod" || fail "node-a"
 cluster_pod node-a fe demo-app frontend-7c9d8-abcde app=frontend,tier=web Deployment/frontend || fail "pod frontend"
 cluster_pod node-a pc demo-app productcatalog-5f6b7-xyz12 app=productcatalog Deployment/productcatalog || fail "pod pc"
 cluster_pod node-a dns kube-system coredns-6d4b-q8v9z k8s-app=kube-dns Deployment/coredns || fail "pod dns"
@@ -150,11 +155,92 @@ if cluster_observe node-a flows --whitelist '[{"sourceIp": ["10.0.0.0/33"]}]' 2>
 fi
 grep -q "INVALID_ARGUMENT.*source_ip" "$WORK/bad.err" || fail "bad CIDR error: $(cat "$WORK/bad.err")"
 
+# An HTTP request line that never ends: the kernel sees "GET " and carries
+# the payload; user space cannot parse it: an l7_parse loss in ServerStatus
+# and /metrics. (After the flow checks: it is one more connection.)
+fe timeout 5 bash -c "exec 3<>/dev/tcp/$PC/3550 && printf 'GET /products HTTP/1.1' >&3 && sleep 0.3" ||
+  fail "unterminated request"
+l7_parse_counted() {
+  cluster_observe node-a status >"$WORK/status.json" 2>/dev/null &&
+    jq -e '[.flowsLostEvents[] | select(.source == "l7_parse") | .count // "0" | tonumber] | add >= 1' \
+      "$WORK/status.json" >/dev/null
+}
+sandbox_wait_until 10 "the unterminated HTTP request to count as an l7_parse loss" l7_parse_counted ||
+  fail "the unterminated HTTP request is not an l7_parse loss: $(cat "$WORK/status.json")"
+# A server that accepts and never answers: the request is given up on after
+# --l7-request-timeout, an l7_unanswered loss.
+sandbox_spawn "$(sandbox_ns pc)" "$WORK/silent.log" python3 -c 'import socket
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 8081))
+s.listen()
+held = []
+while True:
+    held.append(s.accept()[0])' || fail "silent server"
+SILENT=$SANDBOX_LAST_PID
+ask_silent() {
+  fe timeout 5 bash -c "exec 3<>/dev/tcp/$PC/8081 && printf 'GET /hang HTTP/1.1\r\nHost: pc\r\n\r\n' >&3 && sleep 0.2" 2>/dev/null
+}
+sandbox_wait_until 10 "the silent server to accept a request" ask_silent || fail "the silent server never accepted"
+unanswered_counted() {
+  cluster_observe node-a status >"$WORK/status.json" 2>/dev/null &&
+    jq -e '[.flowsLostEvents[] | select(.source == "l7_unanswered") | .count // "0" | tonumber] | add >= 1' \
+      "$WORK/status.json" >/dev/null
+}
+sandbox_wait_until 15 "the unanswered request to be given up on" unanswered_counted ||
+  fail "a request the server never answered is not an l7_unanswered loss: $(cat "$WORK/status.json")"
+sandbox_kill "$SILENT"
+
+# Frames the kernel cannot track, written raw on the frontend's eth0 (its
+# veth's tc ingress sees them): an IPv4 header with IHL 4 (malformed), an
+# IPv6 packet behind 7 extension headers (past the bound the programs walk);
+# and an HTTP request longer than the 512-byte L7 window (l7_truncated).
+fe python3 -c 'import socket, struct
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("eth0", 0))
+eth = bytes.fromhex("020000000002020000000001")
+udp = struct.pack("!HHHH", 1000, 9, 8, 0)
+ip4 = bytes([0x44, 0]) + struct.pack("!H", 28) + bytes(4) + bytes([64, 17, 0, 0]) + bytes(8) + udp
+s.send(eth + b"\x08\x00" + ip4)
+exts = b"".join(bytes([60 if i < 6 else 17, 0, 1, 0, 0, 0, 0, 0]) for i in range(7))
+ip6 = bytes([0x60, 0, 0, 0]) + struct.pack("!H", len(exts) + 8) + bytes([60, 64]) + bytes(32) + exts + udp
+s.send(eth + b"\x86\xdd" + ip6)' || fail "raw frames"
+fe curl -s -o /dev/null --max-time 5 "http://$PC:3550/$(head -c 900 /dev/zero | tr '\0' a)" || fail "long request"
+kernel_losses_counted() {
+  cluster_observe node-a status >"$WORK/status.json" 2>/dev/null &&
+    jq -e '[.flowsLostEvents[] | select(.source == "malformed" or .source == "ipv6_ext_limit" or .source == "l7_truncated")
+            | select((.count // "0" | tonumber) >= 1)] | length == 3' "$WORK/status.json" >/dev/null
+}
+sandbox_wait_until 10 "the kernel's malformed, ipv6_ext_limit and l7_truncated counts to reach flowd" \
+  kernel_losses_counted || fail "kernel losses not in ServerStatus: $(cat "$WORK/status.json")"
+
+# More flows at once than the kernel's table holds: its LRU evicts live
+# entries; flowd notices (flow_table_evicted) and ends them ("evicted").
+fe python3 -c 'import socket, sys
+for _ in range(1500):
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.sendto(b"x", (sys.argv[1], 9))
+    s.close()' "$PC" || fail "UDP burst"
+evictions_counted() {
+  cluster_observe node-a status >"$WORK/status.json" 2>/dev/null &&
+    jq -e '[.flowsLostEvents[] | select(.source == "flow_table_evicted") | .count // "0" | tonumber] | add >= 1' \
+      "$WORK/status.json" >/dev/null
+}
+sandbox_wait_until 15 "the flow table's evictions to be counted" evictions_counted ||
+  fail "1500 flows through a 1024-entry table, but no flow_table_evicted losses: $(cat "$WORK/status.json")"
+cluster_observe node-a flows --last 20000 >"$WORK/evicted.jsonl" 2>"$WORK/client.err" || fail "GetFlows after the burst"
+jq -se '[.[] | .flow // empty | select(any(.flowStats.reasons[]?; . == "evicted"))] | length > 0' \
+  "$WORK/evicted.jsonl" >/dev/null || fail "no flow-end with the evicted reason in GetFlows"
+note "provoked and counted: $(jq -r '[.flowsLostEvents[] | select(.count != null) | "\(.source) \(.count)"] | join(", ")' "$WORK/status.json")"
 cluster_observe node-a status >"$WORK/status.json" || fail "ServerStatus"
 jq -e '(.seenFlows | tonumber) > 0 and (.maxFlows | tonumber) == 65535 and .numConnectedNodes == 1' \
   "$WORK/status.json" >/dev/null || fail "status: $(cat "$WORK/status.json")"
-jq -e '[.flowsLostEvents[].source] | index("ring_reservation") != null' "$WORK/status.json" >/dev/null ||
-  fail "status without loss counters: $(cat "$WORK/status.json")"
+LOSS_SOURCES="ring_reservation flow_table flow_table_evicted malformed ipv6_ext_limit l7_truncated l7_scratch
+  l7_parse l7_unanswered l7_pairing_full decode client"
+for source in $LOSS_SOURCES; do
+  jq -e --arg s "$source" '[.flowsLostEvents[].source] | index($s) != null' "$WORK/status.json" >/dev/null ||
+    fail "status without $source losses: $(cat "$WORK/status.json")"
+done
 cluster_observe node-a namespaces >"$WORK/ns.json" || fail "GetNamespaces"
 jq -e '[.namespaces[].namespace] == ["demo-app", "kube-system"]' "$WORK/ns.json" >/dev/null ||
   fail "namespaces: $(cat "$WORK/ns.json")"
@@ -200,6 +286,16 @@ up=$(metric_sum flows_traffic_bytes_total "$FE_POD.*$PC_POD|$PC_POD.*$FE_POD")
 want_up=$(kernel_bytes "$FE" "$PC")
 ((want_up > 1000)) || fail "flow-end totals of the frontend's connections: $want_up bytes"
 [[ $up == "$want_up" ]] || fail "flows_traffic_bytes_total frontend -> productcatalog: $up, the kernel counted $want_up"
+for source in $LOSS_SOURCES; do
+  grep -q "^flows_lost_events_total{source=\"$source\"} " "$WORK/metrics.txt" || fail "no lost_events $source series"
+done
+[[ $(metric_sum flows_lost_events_total 'source="l7_parse"') -ge 1 ]] || fail "l7_parse losses not in /metrics"
+[[ $(metric_sum flows_lost_events_total 'source="flow_table_evicted"') -ge 1 ]] ||
+  fail "flow_table_evicted losses not in /metrics"
+[[ $(metric_sum flows_lost_events_total 'source="l7_unanswered"') -ge 1 ]] || fail "l7_unanswered losses not in /metrics"
+for source in malformed ipv6_ext_limit l7_truncated; do
+  [[ $(metric_sum flows_lost_events_total "source=\"$source\"") -ge 1 ]] || fail "$source losses not in /metrics"
+done
 note "/metrics: promtool ok, HTTP/DNS/processed/lost series ok, ports: $ports series, families documented, traffic $up bytes = kernel's"
 
 # A real Prometheus server scrapes it.

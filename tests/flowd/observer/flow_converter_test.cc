@@ -309,6 +309,79 @@ TEST(L7Pairing, AResponseLearnsItsRequestsMethodAndUrl) {
   EXPECT_EQ(pairing.Observe(resp)->url, "http://cart/items");
 }
 
+TEST_F(ConverterTest, AnEvictedFlowEndSaysSo) {
+  // The sweeper's end of an entry the kernel's LRU evicted: users see its
+  // totals are those last seen, not final.
+  auto f = TcpFlow(7, datapath::Direction::kIngress);
+  f.reasons = FLOWS_REASON_FLOW_END | FLOWS_REASON_EVICTED;
+  const auto out = Convert(f);
+  EXPECT_EQ(std::vector<std::string>(out.flow_stats().reasons().begin(), out.flow_stats().reasons().end()),
+            (std::vector<std::string>{"flow_end", "evicted"}));
+}
+
+TEST(L7Pairing, RequestsUnansweredPastTheTimeoutAreCountedOnce) {
+  L7Pairing pairing({.request_timeout = 30s});
+  auto req = TcpFlow(7, datapath::Direction::kIngress);
+  req.http = datapath::HttpMessage{false, "GET", "/", "", "HTTP/1.1", 0};
+  auto resp = req;
+  std::swap(resp.src, resp.dst);
+  std::swap(resp.src_port, resp.dst_port);
+  resp.http = datapath::HttpMessage{true, "", "", "", "HTTP/1.1", 200};
+  const auto t = req.time;
+  pairing.Observe(req);  // never answered
+  req.src_port = 2000;
+  req.time = t + 20s;
+  pairing.Observe(req);  // answered below, in time
+  auto dns = TcpFlow(7, datapath::Direction::kEgress);
+  dns.l4_proto = IPPROTO_UDP;
+  dns.dst_port = 53;
+  dns.dns = datapath::DnsMessage{};
+  dns.dns->id = 77;
+  dns.time = t + 1s;
+  pairing.Observe(dns);  // a DNS query with no response
+  EXPECT_EQ(pairing.pending_requests(), 3u);
+
+  pairing.Expire(t + 29s);
+  EXPECT_EQ(pairing.unanswered(), 0u) << "not yet";
+  pairing.Expire(t + 32s);
+  EXPECT_EQ(pairing.unanswered(), 2u) << "the first HTTP request and the DNS query";
+  EXPECT_EQ(pairing.pending_requests(), 1u);
+  resp.dst_port = 2000;
+  resp.time = t + 40s;
+  ASSERT_TRUE(pairing.Observe(resp).has_value()) << "a request within its timeout still pairs";
+  resp.dst_port = 46866;  // the first request's client port
+  EXPECT_FALSE(pairing.Observe(resp).has_value()) << "given up on: its late answer is unpaired";
+  pairing.Expire(t + 120s);
+  EXPECT_EQ(pairing.unanswered(), 2u) << "each counted once";
+  EXPECT_EQ(pairing.forgotten(), 0u);
+  EXPECT_EQ(pairing.pending_requests(), 0u);
+}
+
+TEST(L7Pairing, ExpiryScansAtMostOncePerSecondOfFlowTime) {
+  L7Pairing pairing({.request_timeout = 1s});
+  auto req = TcpFlow(7, datapath::Direction::kIngress);
+  req.http = datapath::HttpMessage{false, "GET", "/", "", "HTTP/1.1", 0};
+  const auto t = req.time;
+  pairing.Expire(t);  // scanned: next scan at t + 1s
+  pairing.Observe(req);
+  pairing.Expire(t + 999ms);
+  EXPECT_EQ(pairing.unanswered(), 0u);
+  pairing.Expire(t + 1500ms);
+  EXPECT_EQ(pairing.unanswered(), 1u);
+}
+
+TEST_F(ConverterTest, AnyFlowGivesUpOnStaleRequests) {
+  auto req = TcpFlow(7, datapath::Direction::kIngress);
+  req.http = datapath::HttpMessage{false, "GET", "/", "", "HTTP/1.1", 0};
+  EXPECT_EQ(Convert(req).type(), flow::L7);
+  auto later = TcpFlow(7, datapath::Direction::kIngress);  // no L7 at all: e.g. a flow-end
+  later.src_port = 50000;
+  later.time = req.time + 2min;
+  Convert(later);
+  EXPECT_EQ(converter_.unanswered_requests(), 1u);
+  EXPECT_EQ(converter_.unpaired_requests_forgotten(), 0u);
+}
+
 TEST(L7Pairing, ManyUnansweredConnectionsStayBoundedAndCheap) {
   L7Pairing pairing({.max_connections = 100, .max_per_connection = 4});
   auto req = TcpFlow(7, datapath::Direction::kIngress);

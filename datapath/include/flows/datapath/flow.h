@@ -22,9 +22,9 @@ enum class Hook : std::uint8_t { kTc = 0, kXdp = 1 };
 using Reasons = std::uint16_t;
 
 // Stable names of FLOWS_REASON_* bits ("new_flow", "tcp_syn", ...), in bit
-// order. The bits are FLOWS_REASON_NEW_FLOW (1) ... FLOWS_REASON_PACKET (256).
+// order. The bits are FLOWS_REASON_NEW_FLOW (1) ... FLOWS_REASON_EVICTED (512).
 inline constexpr const char* kReasonNames[] = {"new_flow", "tcp_syn", "tcp_synack", "tcp_fin", "tcp_rst",
-                                               "l7",       "stats",   "flow_end",   "packet"};
+                                               "l7",       "stats",   "flow_end",   "packet",  "evicted"};
 // Calls f(name) for each reason set, without allocating (per-flow path).
 template <typename F>
 void ForEachReason(Reasons reasons, F&& f) {

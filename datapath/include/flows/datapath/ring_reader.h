@@ -19,6 +19,8 @@
 #include "flows/datapath/record_decoder.h"
 
 struct ring_buffer;
+struct flows_key;
+struct flows_stats;
 
 namespace flows::datapath {
 
@@ -30,9 +32,19 @@ class FlowSink {
   virtual void OnFlows(std::span<const Flow> flows) = 0;
 };
 
+// Told about every flow-table entry the kernel created (its NEW_FLOW
+// record), so entries the kernel later drops on its own can be noticed
+// (FlowSweeper). Called on the reader thread.
+class NewEntryListener {
+ public:
+  virtual ~NewEntryListener() = default;
+  virtual void OnNewEntry(const flows_key& key, const flows_stats& stats) = 0;
+};
+
 struct RingReaderOptions {
   std::chrono::milliseconds drain_interval{50};
   std::size_t batch_size = 1024;
+  NewEntryListener* new_entries = nullptr;  // optional
 };
 
 struct RingReaderStats {

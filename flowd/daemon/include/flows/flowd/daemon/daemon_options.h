@@ -44,6 +44,8 @@ struct DaemonOptions {
   std::chrono::milliseconds drain_interval{50};
   std::chrono::seconds flow_idle_timeout{30};
   std::chrono::seconds flow_closed_timeout{5};
+  // An HTTP/DNS request unanswered this long is given up on (l7_unanswered).
+  std::chrono::seconds l7_request_timeout{60};
 
   // The connectivity graph (flows.graph.Graph): its files go to graph_dir
   // ("" = <state_dir>/graph; graph_in_memory: none), kept for graph_retention

@@ -69,8 +69,12 @@ struct FlowFacts {
 class FlowConverter {
  public:
   FlowConverter(std::string node_name, const IdentityResolver& identities,
-                const InterfaceDirectory& interfaces, DnsCache& dns_cache)
-      : node_name_(std::move(node_name)), identities_(identities), interfaces_(interfaces), dns_(dns_cache) {}
+                const InterfaceDirectory& interfaces, DnsCache& dns_cache, L7Pairing::Options pairing = {})
+      : node_name_(std::move(node_name)),
+        identities_(identities),
+        interfaces_(interfaces),
+        dns_(dns_cache),
+        pairing_(pairing) {}
 
   // With `keep` and `out` on an arena, the source and destination endpoints
   // are the resolver's shared protos (no copy), added to `keep`; `out` must
@@ -78,7 +82,10 @@ class FlowConverter {
   // `facts`, when given, receives what the conversion worked out.
   void Convert(const datapath::Flow& in, flow::Flow* out, KeepAlive* keep = nullptr,
                FlowFacts* facts = nullptr);
+  // HTTP/DNS requests never paired with a response (thread-safe reads):
+  // dropped because the pairing table was full, or unanswered in time.
   std::uint64_t unpaired_requests_forgotten() const { return pairing_.forgotten(); }
+  std::uint64_t unanswered_requests() const { return pairing_.unanswered(); }
 
  private:
   void FillEndpoints(const Identity& src, const Identity& dst, flow::Flow* out, KeepAlive* keep);

@@ -5,11 +5,14 @@
 // on both pods' veths. Bounded: at most max_connections connections with
 // unanswered requests (the oldest connection is forgotten first) and
 // max_per_connection requests each; whatever is forgotten is counted.
+// A request unanswered after request_timeout is given up on and counted
+// (the server never answered, or its response was lost before we saw it).
 // A matched response learns its latency and, for HTTP, the request's method
 // and URL -- a response record alone has neither, and Hubble shows both.
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
@@ -28,6 +31,9 @@ class L7Pairing {
   struct Options {
     std::size_t max_connections = 65536;  // connections with unanswered requests
     std::size_t max_per_connection = 16;
+    // Longer than any DNS retry and most HTTP calls; a long poll answered
+    // later counts as unanswered and its response goes unpaired.
+    std::chrono::nanoseconds request_timeout = std::chrono::seconds(60);
   };
   L7Pairing() : L7Pairing(Options{}) {}
   explicit L7Pairing(Options options) : options_(options) {}
@@ -41,7 +47,16 @@ class L7Pairing {
   // nullopt. For a response: what its request was, if that request was seen.
   std::optional<Answered> Observe(const datapath::Flow& flow, std::string_view method = {},
                                   std::string_view url = {});
-  std::uint64_t forgotten() const { return forgotten_; }
+  // Gives up on requests older than request_timeout at `now` (flow time).
+  // Cheap to call per flow: it scans at most once per second of flow time.
+  void Expire(std::chrono::system_clock::time_point now);
+
+  // Thread-safe reads (the daemon's housekeeping reports them).
+  // Requests dropped unanswered because the table was full.
+  std::uint64_t forgotten() const { return forgotten_.load(std::memory_order_relaxed); }
+  // Requests given up on after request_timeout.
+  std::uint64_t unanswered() const { return unanswered_.load(std::memory_order_relaxed); }
+  std::size_t pending_requests() const { return pending_requests_; }
 
  private:
   // ifindex, protocol, client ip+port, server ip+port, DNS id (0 for HTTP).
@@ -74,7 +89,10 @@ class L7Pairing {
   // no longer matches is stale (answered, or created again later).
   std::deque<std::pair<Key, std::uint64_t>> order_;
   std::uint64_t next_generation_ = 0;
-  std::uint64_t forgotten_ = 0;
+  std::size_t pending_requests_ = 0;
+  std::chrono::system_clock::time_point next_expiry_scan_{};
+  std::atomic<std::uint64_t> forgotten_{0};
+  std::atomic<std::uint64_t> unanswered_{0};
 };
 
 }  // namespace flows::flowd
