@@ -104,6 +104,8 @@ void GraphFeeder::Add(const datapath::Flow& in, const flow::Flow& out, const Flo
   }
   const L4Proto l4 = L4Of(in.l4_proto);
   if (l4 == L4Proto::kUnknown) return;
+  // Later IP fragments have no ports: no edge (port) to give their bytes to.
+  if (in.later_fragment) return;
   // Link-local and multicast traffic (IPv6 neighbour discovery, MLD, mDNS)
   // is the network's own chatter, not a dependency between workloads.
   if (IsLinkScope(in.src) || IsLinkScope(in.dst)) return;
@@ -172,14 +174,10 @@ void GraphFeeder::Add(const datapath::Flow& in, const flow::Flow& out, const Flo
   // The Service a client backs is not how it was reached.
   o.client.service_namespace = {};
   o.client.service_name = {};
-  o.client_observed = o.client.kind == EndpointKind::kWorkload;
-  if (facts.at_nic) {
-    o.vantage = Vantage::kTransit;
-  } else {
-    // A veth's host side receives (ingress) what its pod sends.
-    const bool pod_is_src = in.direction == datapath::Direction::kIngress;
-    o.vantage = pod_is_src != reply ? Vantage::kClient : Vantage::kServer;
-  }
+  // The converter applied the count-once rule (graph/count_once.h) and put
+  // its verdict on the flow (primary); the graph gets the same inputs.
+  o.client_observed = facts.client_observed;
+  o.vantage = facts.vantage;
   if (reply) {
     o.packets_to_client = packets;
     o.bytes_to_client = bytes;

@@ -3,12 +3,13 @@
 // pods) becomes one graph::Observation.
 //
 //   client/server  from the connection's direction: a reply travels server ->
-//                  client. When a record does not say (a stats or flow-end
-//                  record), the flow-table entry's earlier records did; for
-//                  an entry first seen mid-connection, the lower port is the
-//                  server's.
-//   vantage        a pod veth is the client's or the server's by which end of
-//                  the packet is behind it; a NIC is transit (never counted).
+//                  client (the kernel's flow-table role, on every record).
+//                  When a record does not say (an entry from an older
+//                  program), the entry's earlier records did; failing that,
+//                  the lower port is the server's.
+//   vantage        the converter's (graph/count_once.h VantageOf): a pod veth
+//                  is the client's or the server's by which end of the packet
+//                  is behind it; a NIC is transit (never counted).
 //   client_observed
 //                  the client is a pod (the registry knows its pod name):
 //                  flowd runs on every node (a DaemonSet), so that pod's veth
