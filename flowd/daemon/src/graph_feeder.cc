@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "flow_record.h"
+#include "flows/flowd/graph/count_once.h"
 
 namespace flows::flowd {
 namespace {
@@ -29,7 +30,6 @@ using graph::EndpointRef;
 using graph::EventKind;
 using graph::L4Proto;
 using graph::L7Proto;
-using graph::Vantage;
 
 L4Proto L4Of(std::uint8_t proto) {
   switch (proto) {
@@ -175,9 +175,12 @@ void GraphFeeder::Add(const datapath::Flow& in, const flow::Flow& out, const Flo
   o.client.service_namespace = {};
   o.client.service_name = {};
   // The converter applied the count-once rule (graph/count_once.h) and put
-  // its verdict on the flow (primary); the graph gets the same inputs.
+  // its verdict on the flow (primary); the graph gets the same inputs. When
+  // the record did not say which side it is (an entry from a program
+  // without roles), this entry's earlier records did: same rule, their answer.
   o.client_observed = facts.client_observed;
-  o.vantage = facts.vantage;
+  o.vantage = facts.reply ? facts.vantage
+                          : graph::VantageOf(facts.at_nic, in.direction == datapath::Direction::kIngress, reply);
   if (reply) {
     o.packets_to_client = packets;
     o.bytes_to_client = bytes;
