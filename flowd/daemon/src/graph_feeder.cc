@@ -178,9 +178,13 @@ void GraphFeeder::Add(const datapath::Flow& in, const flow::Flow& out, const Flo
   // its verdict on the flow (primary); the graph gets the same inputs. When
   // the record did not say which side it is (an entry from a program
   // without roles), this entry's earlier records did: same rule, their answer.
-  o.client_observed = facts.client_observed;
-  o.vantage = facts.reply ? facts.vantage
-                          : graph::VantageOf(facts.at_nic, in.direction == datapath::Direction::kIngress, reply);
+  if (facts.reply) {
+    o.client_observed = facts.client_observed;
+    o.vantage = facts.vantage;
+  } else {
+    o.client_observed = o.client.kind == EndpointKind::kWorkload;
+    o.vantage = graph::VantageOf(facts.at_nic, in.direction == datapath::Direction::kIngress, reply);
+  }
   if (reply) {
     o.packets_to_client = packets;
     o.bytes_to_client = bytes;

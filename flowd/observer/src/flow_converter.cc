@@ -91,8 +91,7 @@ void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out, KeepAlive
 
   // The count-once rule (graph/count_once.h): one sighting per exchange.
   const bool is_reply = reply.value_or(false);
-  const graph::Vantage vantage =
-      graph::VantageOf(at_nic, in.direction == Direction::kIngress, is_reply);
+  const graph::Vantage vantage = graph::VantageOf(at_nic, in.direction == Direction::kIngress, is_reply);
   const Identity& client = is_reply ? dst_id : src_id;
   const bool client_observed = client.endpoint != nullptr && !client.endpoint->pod_name().empty();
   out->set_vantage(vantage == graph::Vantage::kClient   ? flow::CLIENT_SIDE

@@ -84,7 +84,8 @@ TEST_F(BpfTest, RoleSurvivesIntoStatsAndFlowEnd) {
   EXPECT_EQ(stats.role, Role::kReply);
 
   datapath::BpfFlowTable table(dp_->flow_table_fd());
-  datapath::FlowSweeper all(table, clock_, decoder_, {std::chrono::nanoseconds(1), std::chrono::nanoseconds(1)});
+  datapath::FlowSweeper all(table, clock_, decoder_,
+                            {std::chrono::nanoseconds(1), std::chrono::nanoseconds(1)});
   auto ended = all.Sweep();
   ASSERT_TRUE(ended.ok());
   ASSERT_EQ(ended->size(), 2u);

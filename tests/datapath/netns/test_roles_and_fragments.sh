@@ -109,38 +109,49 @@ in_client ping -6 -c 2 -i 0.3 -W 2 "$WEB_IP6" >/dev/null || fail "ping -6 $WEB_I
 in_client ping -M dont -s 3000 -c 2 -i 0.3 -W 2 "$WEB_IP" >/dev/null || fail "ping -s 3000 $WEB_IP failed"
 in_client ping -6 -s 3000 -c 2 -i 0.3 -W 2 "$WEB_IP6" >/dev/null || fail "ping -6 -s 3000 $WEB_IP6 failed"
 
-# Wait for the flow ends of the client's conversations on its veth.
-python3 - "$S/flows.json" "$V_CLIENT" <<'PY' || fail "flow_end records did not all arrive within 30s"
+# Wait for the flow ends of every conversation of ours, on both veths.
+python3 - "$S/flows.json" "$V_CLIENT" "$V_WEB" <<'PY' || fail "flow_end records did not all arrive within 30s"
 import json, sys, time
-path, veth = sys.argv[1:]
+path, *veths = sys.argv[1:]
 deadline = time.time() + 30
-want = {"tcp80", "udp9999", "frag4", "frag6", "echo4", "echo6"}
+want = {(v, k) for v in veths for k in ("tcp80", "udp9999", "frag4", "frag6", "fragudp", "echo4", "echo6")}
 while time.time() < deadline:
     got = set()
+    last = {}  # entry -> its latest record's reasons: an entry is done once that is flow_end
     for line in open(path):
         try:
             r = json.loads(line)
         except ValueError:
             continue
-        if "flow_end" not in r["reasons"] or r["ifname"] != veth:
+        entry = (r["ifname"], r["direction"], r["src"], r["dst"], r["proto"], r.get("sport"), r.get("dport"),
+                 r.get("icmp_type"), r.get("later_fragment"))
+        last[entry] = r["reasons"]
+        if "flow_end" not in r["reasons"]:
             continue
-        if r["proto"] == "TCP" and r.get("dport") == 80: got.add("tcp80")
-        if r["proto"] == "UDP" and r.get("dport") == 9999: got.add("udp9999")
-        if r.get("later_fragment") and r["proto"] == "ICMPv4": got.add("frag4")
-        if r.get("later_fragment") and r["proto"] == "ICMPv6": got.add("frag6")
-        if r["proto"] == "ICMPv4" and r.get("icmp_type") == 8: got.add("echo4")
-        if r["proto"] == "ICMPv6" and r.get("icmp_type") == 128: got.add("echo6")
-    if got >= want:
-        sys.exit(0)
+        v = r["ifname"]
+        if r["proto"] == "TCP" and r.get("dport") == 80: got.add((v, "tcp80"))
+        if r["proto"] == "UDP" and r.get("dport") == 9999: got.add((v, "udp9999"))
+        if r.get("later_fragment") and r["proto"] == "ICMPv4": got.add((v, "frag4"))
+        if r.get("later_fragment") and r["proto"] == "ICMPv6": got.add((v, "frag6"))
+        if r.get("later_fragment") and r["proto"] == "UDP": got.add((v, "fragudp"))
+        if r["proto"] == "ICMPv4" and r.get("icmp_type") == 8: got.add((v, "echo4"))
+        if r["proto"] == "ICMPv6" and r.get("icmp_type") == 128: got.add((v, "echo6"))
+    # (IPv6 link-local and multicast chatter comes and goes on its own.)
+    live = [e for e, reasons in last.items() if "flow_end" not in reasons and e[0] in veths
+            and not any(a.startswith(("fe80", "ff0", "::")) for a in e[2:4])]
+    if got >= want and not live:
+        break
     time.sleep(0.3)
-print(f"missing flow_end records on {veth}: {sorted(want - got)}", file=sys.stderr)
-sys.exit(1)
+else:
+    print(f"missing flow_end records: {sorted(want - got)}; still live: {live[:5]}", file=sys.stderr)
+    sys.exit(1)
 PY
 
 # Let dumpcap flush its last block, then stop everything.
 sandbox_wait_until 15 "tshark to write the fragments" bash -c \
-  "(( \$(tshark -r '$S/capture.pcapng' -o ip.defragment:FALSE -o ipv6.defragment:FALSE -Y 'ip.frag_offset > 0 || ipv6.fragment.offset > 0' 2>/dev/null | wc -l) >= 20 ))" ||
-  fail "tshark did not capture the fragments"
+  "(( \$(tshark -r '$S/capture.pcapng' -o ip.defragment:FALSE -o ipv6.defragment:FALSE -Y 'ip.frag_offset > 0 || ipv6.fraghdr.offset > 0' 2>/dev/null | wc -l) >= 20 ))" ||
+  fail "tshark did not capture the fragments: $(tshark -r "$S/capture.pcapng" -o ip.defragment:FALSE -o ipv6.defragment:FALSE \
+    -Y 'ip.frag_offset > 0 || ipv6.fraghdr.offset > 0' 2>&1 | tail -3; tshark -r "$S/capture.pcapng" 2>&1 | tail -5)"
 sandbox_kill "$TSHARK_PID"
 for v in "$V_CLIENT" "$V_WEB"; do ip -n "$NODE" link set "$v" down; done
 sandbox_kill "$FD_PID"
@@ -174,8 +185,8 @@ for ifn in POD:
          "-Y", f'frame.interface_name == "{ifn}" && (ip || ipv6)', "-T", "fields", "-E", "separator=\t",
          "-E", "occurrence=f",
          "-e", "frame.number", "-e", "ip.src", "-e", "ip.dst", "-e", "ipv6.src", "-e", "ipv6.dst",
-         "-e", "ip.proto", "-e", "ipv6.nxt", "-e", "ip.frag_offset", "-e", "ipv6.fragment.offset",
-         "-e", "ipv6.fragment.nxt", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "udp.srcport", "-e", "udp.dstport",
+         "-e", "ip.proto", "-e", "ipv6.nxt", "-e", "ip.frag_offset", "-e", "ipv6.fraghdr.offset",
+         "-e", "ipv6.fraghdr.nxt", "-e", "tcp.srcport", "-e", "tcp.dstport", "-e", "udp.srcport", "-e", "udp.dstport",
          "-e", "icmp.type", "-e", "icmpv6.type"],
         check=True, capture_output=True, text=True).stdout
     for line in out.splitlines():

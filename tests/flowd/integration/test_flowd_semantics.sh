@@ -45,8 +45,7 @@ FLOWS_CLI=$BUILD/cli/flows
 source "$ROOT/tests/sandbox/sandbox.sh"
 # shellcheck source=../../sandbox/cluster.sh
 source "$ROOT/tests/sandbox/cluster.sh"
-SANDBOX_ID="fs$$"
-CLUSTER_IPV6=on
+export SANDBOX_ID="fs$$" CLUSTER_IPV6=on
 cluster_init "$BUILD" || fail "cluster_init"
 WORK=$SANDBOX_STATE_DIR/test
 mkdir -p "$WORK"
@@ -113,6 +112,9 @@ c.close()
 PY
 fe ping -c 2 -i 0.3 -W 2 "$PC" >/dev/null || fail "ping"
 fe ping -6 -c 2 -i 0.3 -W 2 "$PC6" >/dev/null || fail "ping -6"
+# Fragmented: the later fragments must not become ICMP flows of their own.
+fe ping -M dont -s 3000 -c 2 -i 0.3 -W 2 "$PC" >/dev/null || fail "ping -s 3000"
+fe ping -6 -s 3000 -c 2 -i 0.3 -W 2 "$PC6" >/dev/null || fail "ping -6 -s 3000"
 
 # Every conversation of ours ended at the frontend's veth.
 all_ended() {
@@ -242,6 +244,39 @@ sys.exit(1 if errors else 0)
 PY
 note "is_reply, traffic_direction, trace_observation_point, trace_reason, dual stack ok"
 
+# ---- later fragments: no Layer4, not counted as ICMP ---------------------------------
+/usr/bin/python3 - "$WORK/flows.jsonl" "$FE" "$PC" "$FE6" "$PC6" <<'PY' || fail "fragment checks (above)"
+import ipaddress, json, sys
+path, FE, PC, FE6, PC6 = sys.argv[1:]
+norm = lambda a: str(ipaddress.ip_address(a))
+flows = [json.loads(l)["flow"] for l in open(path) if '"flow"' in l]
+errors = []
+client = {norm(FE), norm(FE6)}
+for f in flows:
+    src = norm(f["IP"]["source"])
+    l4 = f.get("l4", {})
+    if src in client and l4.get("ICMPv4", {}).get("type", 0) == 0 and "ICMPv4" in l4:
+        errors.append("an ICMPv4 echo reply from the client (a fragment given L4): " + json.dumps(f)[:400])
+    if "ICMPv6" in l4 and l4["ICMPv6"].get("type", 0) == 0:
+        errors.append("an ICMPv6 type 0 flow (a fragment given L4): " + json.dumps(f)[:400])
+frag = [f for f in flows if "l4" not in f and f.get("IP", {}).get("source") and
+        {norm(f["IP"]["source"]), norm(f["IP"]["destination"])} in ({norm(FE), norm(PC)}, {norm(FE6), norm(PC6)})]
+fam = {f["IP"].get("ipVersion") for f in frag}
+if fam != {"IPv4", "IPv6"}:
+    errors.append(f"later fragments between the pods should be flows without l4 in both families, got {fam}")
+for e in errors[:20]:
+    print("  -", e)
+print(f"{len(frag)} fragment flows without Layer4")
+sys.exit(1 if errors else 0)
+PY
+ip netns exec "$(sandbox_ns node-a)" curl -sf "$(cluster_metrics_url node-a)" >"$WORK/metrics.txt" || fail "scrape /metrics"
+echo_replies=$(jq -s --arg pc "$PC" '[.[] | .flow // empty | select(.IP.source == $pc and .l4.ICMPv4 and (.l4.ICMPv4.type // 0) == 0
+                                 and any(.flowStats.reasons[]?; . == "new_flow"))] | length' "$WORK/flows.jsonl")
+metric=$(awk '$1 ~ /^flows_icmp_total\{/ && /family="IPv4"/ && /type="EchoReply"/ {s += $NF} END {print s + 0}' "$WORK/metrics.txt")
+[[ $metric == "$echo_replies" && $echo_replies -gt 0 ]] ||
+  fail "icmp_total{IPv4,EchoReply} = $metric, but flowd has $echo_replies new echo-reply flows (fragments counted?)"
+note "later fragments: no Layer4; icmp_total EchoReply = $metric = the echo-reply flows"
+
 # ---- each exchange once (server-side filter), gRPC and CLI --------------------------
 cluster_observe node-a flows --last 10000 --whitelist '[{"httpMethod": ["GET"]}]' >"$WORK/all_get.jsonl" ||
   fail "GetFlows http_method"
@@ -257,9 +292,10 @@ SOCK=unix://$(cluster_flowd_socket node-a)
 "$FLOWS_CLI" observe --server "$SOCK" --all --http-method GET --once -o json >"$WORK/cli_once.jsonl" || fail "flows observe --once"
 [[ $(grep -c '"flow"' "$WORK/cli_once.jsonl") == 7 ]] || fail "flows observe --once: $(grep -c '"flow"' "$WORK/cli_once.jsonl") GET requests, want 7"
 "$FLOWS_CLI" observe --server "$SOCK" --all --http-method GET -o compact >"$WORK/cli_all.txt" || fail "flows observe compact"
-grep -q "http-request from-endpoint client-side" "$WORK/cli_all.txt" &&
-  grep -q "http-request to-endpoint server-side" "$WORK/cli_all.txt" ||
-  fail "compact lines do not say where the request was seen: $(head -3 "$WORK/cli_all.txt")"
+for side in "from-endpoint client-side" "to-endpoint server-side"; do
+  grep -q "http-request $side FORWARDED" "$WORK/cli_all.txt" ||
+    fail "no compact line says 'http-request $side': $(head -3 "$WORK/cli_all.txt")"
+done
 note "--once: $all_get sightings of GET requests, $once primary (client's veth); compact shows the side"
 
 # ---- filters by IPv6 address and prefix ------------------------------------------------

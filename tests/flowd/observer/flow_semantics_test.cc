@@ -101,7 +101,7 @@ class SemanticsTest : public ::testing::Test {
 
 // Every record kind the kernel or the sweeper sends for an entry.
 const datapath::Reasons kEveryReason[] = {
-    FLOWS_REASON_NEW_FLOW, FLOWS_REASON_STATS,   FLOWS_REASON_TCP_FIN,
+    FLOWS_REASON_NEW_FLOW, FLOWS_REASON_STATS,    FLOWS_REASON_TCP_FIN,
     FLOWS_REASON_TCP_RST,  FLOWS_REASON_FLOW_END, FLOWS_REASON_PACKET,
 };
 
@@ -128,7 +128,8 @@ TEST_F(SemanticsTest, EveryRecordOfTheReplySideIsAReplyInTheRequestsDirection) {
 }
 
 TEST_F(SemanticsTest, UnknownRoleLeavesIsReplyUnset) {
-  const auto f = Convert(Record(IPPROTO_UDP, false, 7, Direction::kEgress, Role::kUnknown, FLOWS_REASON_STATS));
+  const auto f =
+      Convert(Record(IPPROTO_UDP, false, 7, Direction::kEgress, Role::kUnknown, FLOWS_REASON_STATS));
   EXPECT_FALSE(f.has_is_reply());
   EXPECT_EQ(f.trace_reason(), flow::TRACE_REASON_UNKNOWN);
 }
@@ -142,14 +143,13 @@ TEST_F(SemanticsTest, AnL7MessageSaysItsOwnDirection) {
 }
 
 TEST_F(SemanticsTest, TraceObservationPointOnEveryFlowIncludingL7) {
-  EXPECT_EQ(Convert(Record(IPPROTO_UDP, true, 7, Direction::kIngress, Role::kInitiator, 1)).trace_observation_point(),
-            flow::FROM_ENDPOINT);
-  EXPECT_EQ(Convert(Record(IPPROTO_UDP, true, 7, Direction::kEgress, Role::kInitiator, 1)).trace_observation_point(),
-            flow::TO_ENDPOINT);
-  EXPECT_EQ(Convert(Record(IPPROTO_UDP, true, 2, Direction::kIngress, Role::kInitiator, 1)).trace_observation_point(),
-            flow::FROM_NETWORK);
-  EXPECT_EQ(Convert(Record(IPPROTO_UDP, true, 2, Direction::kEgress, Role::kInitiator, 1)).trace_observation_point(),
-            flow::TO_NETWORK);
+  auto point = [this](std::uint32_t ifindex, Direction dir) {
+    return Convert(Record(IPPROTO_UDP, true, ifindex, dir, Role::kInitiator, 1)).trace_observation_point();
+  };
+  EXPECT_EQ(point(7, Direction::kIngress), flow::FROM_ENDPOINT);
+  EXPECT_EQ(point(7, Direction::kEgress), flow::TO_ENDPOINT);
+  EXPECT_EQ(point(2, Direction::kIngress), flow::FROM_NETWORK);
+  EXPECT_EQ(point(2, Direction::kEgress), flow::TO_NETWORK);
   auto l7 = Record(IPPROTO_TCP, true, 9, Direction::kEgress, Role::kInitiator, FLOWS_REASON_L7);
   l7.http = datapath::HttpMessage{false, "GET", "/", "server", "HTTP/1.1", 0};
   const auto out = Convert(l7);
@@ -184,7 +184,8 @@ TEST_F(SemanticsTest, LaterFragmentHasNoLayer4) {
 // The count-once rule from graph/count_once.h, seen on the flow.
 TEST_F(SemanticsTest, PrimaryIsTheClientsVethForAKnownClient) {
   FlowFacts facts;
-  const auto client_veth = Convert(Record(IPPROTO_TCP, true, 7, Direction::kIngress, Role::kInitiator, 1), &facts);
+  const auto client_veth =
+      Convert(Record(IPPROTO_TCP, true, 7, Direction::kIngress, Role::kInitiator, 1), &facts);
   EXPECT_EQ(client_veth.vantage(), flow::CLIENT_SIDE);
   EXPECT_TRUE(client_veth.primary());
   EXPECT_EQ(facts.vantage, graph::Vantage::kClient);
