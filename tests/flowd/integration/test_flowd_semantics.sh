@@ -195,8 +195,10 @@ for f in flows:
         reply = k[1] in (0, 129)
     else:
         continue
-    kind = "l7" if f.get("Type") == "L7" else "+".join(sorted(f.get("flowStats", {}).get("reasons", []))) or "?"
-    checked[(k[0], reply, kind)] += 1
+    # Counted once per reason it carries (an HTTP message past the stats
+    # interval is both), and once as l7 when it is an L7 flow.
+    for kind in f.get("flowStats", {}).get("reasons", []) + (["l7-flow"] if f.get("Type") == "L7" else []):
+        checked[(k[0], reply, kind)] += 1
     check("isReply" in f, "is_reply unset", f)
     check(f.get("isReply", None) is reply, f"is_reply should be {reply}", f)
     check(f.get("trafficDirection") == CLIENT_SIDE_DIR[ifn],
@@ -209,13 +211,13 @@ for f in flows:
     if "tcp_syn" in reasons:
         check(f.get("traceReason") == "NEW", "the SYN should be NEW", f)
 
-kinds = {kind for (_, _, kind) in checked}
 for proto in ("TCP", "UDP"):
     for reply in (False, True):
         for kind in ("stats", "flow_end"):
             check(checked[(proto, reply, kind)] > 0, f"no {proto} {'reply' if reply else 'request'} flow with reason {kind} checked")
-check(checked[("TCP", True, "l7")] > 0 and checked[("TCP", False, "l7")] > 0, "no HTTP flows checked")
-check(checked[("UDP", True, "l7")] > 0, "no DNS response checked")
+check(checked[("TCP", True, "l7-flow")] > 0 and checked[("TCP", False, "l7-flow")] > 0, "no HTTP flows checked")
+check(checked[("UDP", True, "l7-flow")] > 0, "no DNS response checked")
+check(checked[("TCP", True, "tcp_synack")] > 0 and checked[("TCP", False, "tcp_fin")] > 0, "no handshake/close checked")
 for p in ("ICMPv4", "ICMPv6"):
     check(any(v for (pp, r, _), v in checked.items() if pp == p and r), f"no {p} echo reply checked")
 check(all(f.get("traceObservationPoint") not in (None, "UNKNOWN_POINT") for f in flows),
@@ -282,15 +284,16 @@ cluster_observe node-a flows --last 10000 --whitelist '[{"httpMethod": ["GET"]}]
   fail "GetFlows http_method"
 cluster_observe node-a flows --last 10000 --whitelist '[{"httpMethod": ["GET"], "primary": [true]}]' >"$WORK/once.jsonl" ||
   fail "GetFlows primary"
-all_get=$(grep -c '"flow"' "$WORK/all_get.jsonl" || true)
-once=$(grep -c '"flow"' "$WORK/once.jsonl" || true)
+# (A response names its request's method, as in Hubble: count the requests.)
+requests() { jq -s '[.[] | .flow // empty | select(.l7.type == "REQUEST")] | length' "$1"; }
+all_get=$(requests "$WORK/all_get.jsonl") once=$(requests "$WORK/once.jsonl")
 # 3 + 2 curl requests and 2 on the long connection; each seen at both veths.
 [[ $all_get == 14 && $once == 7 ]] || fail "GET requests: $all_get sightings (want 14), $once with primary (want 7)"
 jq -se --arg v "$V_FE" 'all(.[].flow; .interface.name == $v and .vantage == "CLIENT_SIDE" and .primary == true)' \
   "$WORK/once.jsonl" >/dev/null || fail "primary sightings are not all the client's veth: $(head -c 600 "$WORK/once.jsonl")"
 SOCK=unix://$(cluster_flowd_socket node-a)
 "$FLOWS_CLI" observe --server "$SOCK" --all --http-method GET --once -o json >"$WORK/cli_once.jsonl" || fail "flows observe --once"
-[[ $(grep -c '"flow"' "$WORK/cli_once.jsonl") == 7 ]] || fail "flows observe --once: $(grep -c '"flow"' "$WORK/cli_once.jsonl") GET requests, want 7"
+[[ $(requests "$WORK/cli_once.jsonl") == 7 ]] || fail "flows observe --once: $(requests "$WORK/cli_once.jsonl") GET requests, want 7"
 "$FLOWS_CLI" observe --server "$SOCK" --all --http-method GET -o compact >"$WORK/cli_all.txt" || fail "flows observe compact"
 for side in "from-endpoint client-side" "to-endpoint server-side"; do
   grep -q "http-request $side FORWARDED" "$WORK/cli_all.txt" ||
