@@ -16,7 +16,7 @@
 
 #include <linux/types.h>
 
-#define FLOWS_RECORD_VERSION 1
+#define FLOWS_RECORD_VERSION 2
 
 /* Maximum L7 payload window carried to user space with an HTTP or DNS
  * record. A power of two so the BPF side can bound lengths with a mask. */
@@ -78,6 +78,22 @@ enum flows_packet_flag {
 #define FLOWS_TCP_ECE 0x40
 #define FLOWS_TCP_CWR 0x80
 
+/* Flow-table key flags (flows_key.flags). */
+enum flows_key_flag {
+	/* Later IP fragments (no L4 header) between two addresses: ports and
+	 * ICMP type are unknown, so they get an entry of their own that can never
+	 * be mistaken for a real port-0 flow or an ICMP echo reply. */
+	FLOWS_KEY_LATER_FRAGMENTS = 1 << 0,
+};
+
+/* Which side of a conversation a flow-table entry carries
+ * (flows_stats.role), decided once when the entry is created. */
+enum flows_role {
+	FLOWS_ROLE_UNKNOWN = 0,	  /* entry from an older program, or undecidable */
+	FLOWS_ROLE_INITIATOR = 1, /* client -> server: opened the conversation */
+	FLOWS_ROLE_REPLY = 2,	  /* server -> client */
+};
+
 /* Flow-table key: one entry per (interface, direction, 5-tuple).
  * Addresses are in network byte order; IPv4 uses the first 4 bytes and
  * leaves the rest zero. Ports are in host byte order. For ICMP the "ports"
@@ -93,7 +109,8 @@ struct flows_key {
 	__u16 sport;
 	__u16 dport;
 	__u16 vlan_id; /* outermost VLAN id, 0 if untagged */
-	__u16 _pad0;
+	__u8 flags;    /* enum flows_key_flag */
+	__u8 _pad0;
 };
 
 /* Flow-table value. */
@@ -105,7 +122,8 @@ struct flows_stats {
 	__u64 bytes;
 	__u8 tcp_flags_seen; /* OR of every packet's flags */
 	__u8 reported;	     /* FLOWS_REASON_TCP_* already sent for this flow */
-	__u8 _pad0[6];
+	__u8 role;	     /* enum flows_role */
+	__u8 _pad0[5];
 };
 
 /* One record on the flow ring. Followed by l7_len bytes of payload. */

@@ -16,6 +16,7 @@
 #include "maps.h"
 #include "parse.h"
 #include "ring.h"
+#include "role.h"
 
 /* TCP events worth a record the first time a flow shows them. */
 static __always_inline __u8 tcp_reasons(__u8 flags)
@@ -86,6 +87,7 @@ static __always_inline void observe_packet(flows_ctx_t *ctx, __u8 direction, __u
 			.bytes = pkt_len,
 			.tcp_flags_seen = p.tcp_flags,
 			.reported = tcp_new,
+			.role = flow_role(&p),
 		};
 		err = bpf_map_update_elem(&flows_table, &p.key, &fresh, BPF_NOEXIST);
 		/* -EEXIST: another CPU inserted this key since our lookup, and

@@ -176,6 +176,7 @@ static __always_inline int parse_ipv4(void *data, void *data_end, __u32 off, str
 		p->flags |= FLOWS_PKT_FRAGMENT;
 		if (frag & IPV4_FRAG_OFFSET) {
 			p->flags |= FLOWS_PKT_LATER_FRAGMENT;
+			p->key.flags |= FLOWS_KEY_LATER_FRAGMENTS;
 			return PARSE_OK; /* no L4 header in later fragments */
 		}
 	}
@@ -212,6 +213,7 @@ static __always_inline int parse_ipv6(void *data, void *data_end, __u32 off, str
 			if (bpf_ntohs(fh->frag_off) & 0xfff8) {
 				p->key.l4_proto = nexthdr;
 				p->flags |= FLOWS_PKT_LATER_FRAGMENT;
+				p->key.flags |= FLOWS_KEY_LATER_FRAGMENTS;
 				return PARSE_OK;
 			}
 			continue;

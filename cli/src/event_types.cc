@@ -9,7 +9,7 @@ namespace {
 // Index = Cilium's TraceObservationPoint number.
 constexpr std::array<std::string_view, 14> kTracePoints = {
     "to-endpoint", "to-proxy",   "to-host",      "to-stack",     "to-overlay", "from-endpoint", "from-proxy",
-    "from-host",   "from-stack", "from-overlay", "from-network", "to-network", "to-crypto",     "from-crypto",
+    "from-host",   "from-stack", "from-overlay", "from-network", "to-network", "from-crypto",   "to-crypto",
 };
 
 constexpr std::array<std::pair<std::string_view, int>, 6> kEventTypes = {{

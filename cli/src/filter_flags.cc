@@ -185,6 +185,13 @@ constexpr std::array kFlags = {
                [](FilterTracker& t, const std::string& v) -> Status {
       return Parsed(ParseTrafficDirection(v), t, [](F& f, flow::TrafficDirection x) { f.add_traffic_direction(x); });
     }},
+    FilterFlag{"once", "", kL4,
+               "Each exchange once: of the sightings of one packet or L7 message (the client's "
+               "and the server's veth, node NICs), only the one the connectivity graph counts -- "
+               "the client pod's veth, or the server's when the client is not a pod", false,
+               [](FilterTracker& t, const std::string&) -> Status {
+      return t.Both([](F& f) { f.add_primary(true); });
+    }},
     FilterFlag{"interface", "", kL4, "Flows observed on this network interface, e.g. eth0", true,
                [](FilterTracker& t, const std::string& v) -> Status {
       return t.Both([&](F& f) { f.add_interface()->set_name(v); });

@@ -13,6 +13,24 @@ std::uint32_t PortOf(const flow::Flow& f, Side side) {
   return api::L4Port(f.l4(), side == Side::kSource).value_or(0);
 }
 
+// Hubble's names; TO_ENDPOINT is 101 in the enum but 0 as a trace sub_type.
+std::string_view ObservationPointName(flow::TraceObservationPoint point) {
+  return TraceObservationPointName(point == flow::TO_ENDPOINT ? 0 : static_cast<int>(point));
+}
+
+// " from-endpoint client-side": where an L7 message was seen.
+void AppendSighting(const flow::Flow& f, std::string& out) {
+  if (f.trace_observation_point() != flow::UNKNOWN_POINT) {
+    const std::string_view point = ObservationPointName(f.trace_observation_point());
+    if (!point.empty()) {
+      out += ' ';
+      out += point;
+    }
+  }
+  if (f.vantage() == flow::CLIENT_SIDE) out += " client-side";
+  if (f.vantage() == flow::SERVER_SIDE) out += " server-side";
+}
+
 }  // namespace
 
 void AppendEndpoint(const flow::Flow& f, Side side, const Palette& p, std::string& out, bool numeric) {
@@ -88,11 +106,15 @@ void AppendFlowType(const flow::Flow& f, std::string& out) {
       default:
         out += "unknown_l7_type";
     }
+    // One exchange is seen at both pods' veths: say which sighting this is.
+    AppendSighting(f, out);
     return;
   }
   const int type = f.event_type().type();
   if (type == kEventTrace) {
-    const std::string_view point = TraceObservationPointName(f.event_type().sub_type());
+    const std::string_view point = f.trace_observation_point() != flow::UNKNOWN_POINT
+                                       ? ObservationPointName(f.trace_observation_point())
+                                       : TraceObservationPointName(f.event_type().sub_type());
     if (!point.empty()) {
       out += point;
     } else {

@@ -26,6 +26,8 @@ void FillKey(Flow& f, const flows_key& k) {
   f.dst = MakeAddress(k.ip_version, k.daddr);
   f.l4_proto = k.l4_proto;
   f.vlan_id = k.vlan_id;
+  f.later_fragment = (k.flags & FLOWS_KEY_LATER_FRAGMENTS) != 0;
+  if (f.later_fragment) return;  // no L4 header: the kernel leaves the ports zero
   const bool icmp = k.l4_proto == IPPROTO_ICMP || k.l4_proto == IPPROTO_ICMPV6;
   f.src_port = icmp ? 0 : k.sport;
   f.dst_port = icmp ? 0 : k.dport;
@@ -41,6 +43,9 @@ void FillStats(Flow& f, const flows_stats& s, const Clock& clock) {
   f.packets = s.packets;
   f.bytes = s.bytes;
   f.tcp_flags_seen = s.tcp_flags_seen;
+  f.role = s.role == FLOWS_ROLE_INITIATOR ? Role::kInitiator
+           : s.role == FLOWS_ROLE_REPLY   ? Role::kReply
+                                          : Role::kUnknown;
 }
 
 void ParseL7(Flow& f, std::uint8_t kind, std::span<const std::uint8_t> payload) {

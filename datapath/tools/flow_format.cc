@@ -94,7 +94,12 @@ nlohmann::json ToJson(const Flow& f, const std::string& ifname) {
   }
   if (f.vlan_id) j["vlan_id"] = f.vlan_id;
   if (f.inner_vlan_id) j["inner_vlan_id"] = f.inner_vlan_id;
-  if (f.l4_proto == IPPROTO_ICMP || f.l4_proto == IPPROTO_ICMPV6) {
+  if (f.role != Role::kUnknown) j["role"] = f.role == Role::kReply ? "reply" : "initiator";
+  if (f.later_fragment) {
+    j["later_fragment"] = true;
+    j.erase("sport");
+    j.erase("dport");
+  } else if (f.l4_proto == IPPROTO_ICMP || f.l4_proto == IPPROTO_ICMPV6) {
     j["icmp_type"] = f.icmp_type;
     j["icmp_code"] = f.icmp_code;
   }

@@ -156,6 +156,8 @@ TEST(FilterTranslation, L3L4AndEvents) {
       {{"--traffic-direction", "ingress"}, "number: 20 whitelist { traffic_direction: INGRESS }"},
       {{"--traffic-direction", "EGRESS"}, "number: 20 whitelist { traffic_direction: EGRESS }"},
       {{"--interface", "eth0"}, "number: 20 whitelist { interface { name: 'eth0' } }"},
+      {{"--once"}, "number: 20 whitelist { primary: true }"},
+      {{"--once", "--to-port", "80"}, "number: 20 whitelist { destination_port: '80' primary: true }"},
   });
 }
 

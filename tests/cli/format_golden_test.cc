@@ -98,6 +98,37 @@ TEST(CompactOutput, RepliesKeepTheClientOnTheLeft) {
   EXPECT_TRUE(err.empty());
 }
 
+// The same HTTP request seen at the client's veth and at the server's: the
+// line says which sighting it is. Trace flows name their observation point
+// from trace_observation_point (Hubble's enum; TO_ENDPOINT is 101 there).
+TEST(CompactOutput, L7LinesSayWhereAndOnWhichSide) {
+  auto printer = MakeFlowPrinter(OutputFormat::kCompact, Options(false));
+  const auto responses = testing::SampleResponses();
+  auto at_client = responses[4];  // HTTP request
+  at_client.mutable_flow()->set_trace_observation_point(flow::FROM_ENDPOINT);
+  at_client.mutable_flow()->set_vantage(flow::CLIENT_SIDE);
+  auto at_server = responses[4];
+  at_server.mutable_flow()->set_trace_observation_point(flow::TO_ENDPOINT);
+  at_server.mutable_flow()->set_vantage(flow::SERVER_SIDE);
+  std::string out, err;
+  printer->Print(at_client, out, err);
+  printer->Print(at_server, out, err);
+  EXPECT_NE(out.find("http-request from-endpoint client-side FORWARDED"), std::string::npos) << out;
+  EXPECT_NE(out.find("http-request to-endpoint server-side FORWARDED"), std::string::npos) << out;
+
+  observer::GetFlowsResponse trace;
+  trace.mutable_flow()->mutable_event_type()->set_type(4);
+  for (const auto& [point, name] : {std::pair{flow::TO_ENDPOINT, "to-endpoint"},
+                                    {flow::FROM_NETWORK, "from-network"},
+                                    {flow::FROM_CRYPTO, "from-crypto"},
+                                    {flow::TO_CRYPTO, "to-crypto"}}) {
+    trace.mutable_flow()->set_trace_observation_point(point);
+    std::string line;
+    printer->Print(trace, line, err);
+    EXPECT_NE(line.find(std::string(" ") + name + " "), std::string::npos) << line;
+  }
+}
+
 TEST(TableOutput, FollowFlushesEachRowUnderOneHeader) {
   auto printer = MakeFlowPrinter(OutputFormat::kTable, Options(false));
   std::string out, err;

@@ -11,6 +11,10 @@
 #                                plugins (bridge + host-local) with flows-cni
 #                                chained after them
 #
+# CLUSTER_IPV6=on (set before cluster_init) makes the cluster dual stack:
+# nodes also get fd00:250::<n+1>/64 on the underlay, pods an address from
+# fd00:10:244:<n>::/64 besides the IPv4 one, routed the same way.
+#
 # Nothing is added to the root namespace. Pods default-route to their node;
 # nodes know only the underlay and the pod subnets: nothing can leave.
 # Every flowd pins under /sys/fs/bpf/flows-<id>-<node> (removed on cleanup).
@@ -26,7 +30,8 @@
 #                                       ReplicaSet owner reference as in a cluster
 #   cluster_service <namespace> <name> <cluster ip> <port> <pod key>...
 #   cluster_api <action json>           POST actions to the API server
-#   cluster_pod_ip <key>, cluster_flowd_socket <node>, cluster_metrics_url <node>,
+#   cluster_pod_ip <key>, cluster_pod_ip6 <key> (CLUSTER_IPV6=on), cluster_flowd_socket <node>,
+#   cluster_metrics_url <node>,
 #   cluster_grpc_address <node>, cluster_underlay_ns
 #   cluster_observe <node> args...      the python gRPC client (observer_client.py)
 #   cluster_pods_synced <node> <pod>... true once the node's flowd has applied the
@@ -128,11 +133,22 @@ cluster_node() {
   ip -n "$ns" addr add "$(cluster__node_ip_n "$n")/24" dev eth0
   ip -n "$ns" link set eth0 up
   ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1
+  local ipam_ranges="[[{\"subnet\": \"10.244.$n.0/24\"}]]" ipam_routes='[{"dst": "0.0.0.0/0"}]'
+  if [[ ${CLUSTER_IPV6:-off} == on ]]; then
+    ip -n "$ns" addr add "fd00:250::$((n + 1))/64" dev eth0 nodad
+    ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.forwarding=1
+    ipam_ranges="[[{\"subnet\": \"10.244.$n.0/24\"}], [{\"subnet\": \"fd00:10:244:$n::/64\"}]]"
+    ipam_routes='[{"dst": "0.0.0.0/0"}, {"dst": "::/0"}]'
+  fi
   # Pod subnets of the other nodes, both ways.
   while read -r other on; do
     [[ -n $other ]] || continue
     ip -n "$ns" route add "10.244.$on.0/24" via "$(cluster__node_ip_n "$on")"
     ip -n "$(sandbox_ns "$other")" route add "10.244.$n.0/24" via "$(cluster__node_ip_n "$n")"
+    if [[ ${CLUSTER_IPV6:-off} == on ]]; then
+      ip -n "$ns" route add "fd00:10:244:$on::/64" via "fd00:250::$((on + 1))"
+      ip -n "$(sandbox_ns "$other")" route add "fd00:10:244:$n::/64" via "fd00:250::$((n + 1))"
+    fi
   done <"$SANDBOX_STATE_DIR/cluster/nodes"
   echo "$node $n" >>"$SANDBOX_STATE_DIR/cluster/nodes"
   : >"$d/flowd.args"
@@ -141,8 +157,8 @@ cluster_node() {
 {"cniVersion": "1.0.0", "name": "sandbox",
  "plugins": [
   {"type": "bridge", "bridge": "cni0", "isGateway": true, "ipMasq": false,
-   "ipam": {"type": "host-local", "subnet": "10.244.$n.0/24", "dataDir": "$d/ipam",
-            "routes": [{"dst": "0.0.0.0/0"}]}},
+   "ipam": {"type": "host-local", "ranges": $ipam_ranges, "dataDir": "$d/ipam",
+            "routes": $ipam_routes}},
   {"type": "flows-cni", "socket": "$d/run/cni.sock", "timeoutMs": 5000, "logFile": "$d/flows-cni.log"}]}
 EOF
   sandbox_track_pin "/sys/fs/bpf/flows-$SANDBOX_ID-$node" || return 1
@@ -194,7 +210,7 @@ cluster_flowd_kill() { # <node> [signal]: stop flowd (TERM by default; KILL for 
 }
 
 cluster_pod() {
-  local node=$1 key=$2 namespace=$3 pod=$4 labels=${5:-} owner=${6:-} ns d uid res ip veth labels_json owner_json
+  local node=$1 key=$2 namespace=$3 pod=$4 labels=${5:-} owner=${6:-} ns d uid res ip ip6 veth labels_json owner_json
   d=$SANDBOX_STATE_DIR/cluster/$node
   [[ -d $d ]] || cluster__die "unknown node '$node'" || return 1
   ns=$(sandbox_ns "$key")
@@ -207,9 +223,11 @@ cluster_pod() {
     RT_ARGS="IgnoreUnknown=1;K8S_POD_NAMESPACE=$namespace;K8S_POD_NAME=$pod;K8S_POD_INFRA_CONTAINER_ID=ctr-$key-$SANDBOX_ID;K8S_POD_UID=$uid" \
     /usr/bin/python3 "$CLUSTER_HERE/mini_runtime.py" ADD "$d/net.conflist" "$d/cni-$key" 2>"$d/cni-$key.err") ||
     { cat "$d/cni-$key.err" >&2; cluster__die "CNI ADD for $namespace/$pod failed"; return 1; }
-  ip=$(jq -r '.ips[0].address' <<<"$res")
+  ip=$(jq -r '[.ips[] | select(.address | contains(".") )][0].address' <<<"$res")
+  ip6=$(jq -r '[.ips[] | select(.address | contains(":"))][0].address // empty' <<<"$res")
   veth=$(jq -r '[.interfaces[] | select((.sandbox // "") == "" and .name != "cni0")][0].name' <<<"$res")
   echo "$key $node $veth $ip" >>"$SANDBOX_STATE_DIR/pods"
+  [[ -n $ip6 ]] && echo "$key ${ip6%/*}" >>"$SANDBOX_STATE_DIR/pods6"
 
   # The API server's part: the Pod object, as the kubelet reports it.
   labels_json=$(jq -cn --arg l "$labels" '$l | split(",") | map(select(. != "") | split("=") | {(.[0]): .[1]}) | add // {}')
@@ -221,13 +239,20 @@ cluster_pod() {
       '[{apiVersion: "apps/v1", kind: $k, name: $n, uid: ("uid-" + $n), controller: true}]')
   fi
   cluster_api "$(jq -cn --arg ns "$namespace" --arg name "$pod" --arg uid "$uid" --arg node "$node" \
-    --arg ip "${ip%/*}" --argjson labels "$labels_json" --argjson owners "$owner_json" \
+    --arg ip "${ip%/*}" --arg ip6 "${ip6%/*}" --argjson labels "$labels_json" --argjson owners "$owner_json" \
     '{op: "add", resource: "pods", object: {apiVersion: "v1", kind: "Pod",
       metadata: {name: $name, namespace: $ns, uid: $uid, labels: $labels, ownerReferences: $owners},
-      spec: {nodeName: $node}, status: {phase: "Running", podIP: $ip, podIPs: [{ip: $ip}]}}}')"
+      spec: {nodeName: $node}, status: {phase: "Running", podIP: $ip,
+        podIPs: ([{ip: $ip}] + (if $ip6 == "" then [] else [{ip: $ip6}] end))}}}')"
 }
 
 cluster_pod_ip() { sandbox_ip "$1"; }
+cluster_pod_ip6() {
+  local v
+  v=$(awk -v k="$1" '$1 == k {print $2}' "$SANDBOX_STATE_DIR/pods6" 2>/dev/null)
+  [[ -n $v ]] || cluster__die "pod '$1' has no IPv6 address (CLUSTER_IPV6=on before cluster_node)" || return 1
+  echo "$v"
+}
 
 cluster_service() { # <namespace> <name> <cluster ip> <port> <pod key>...
   local namespace=$1 name=$2 cip=$3 port=$4 key addrs=()

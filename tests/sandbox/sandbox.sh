@@ -32,6 +32,7 @@
 #   sandbox_spawn_netonly <ns> <out> <err> cmd...   same via nsenter --net: keeps
 #                                     the real /sys/fs/bpf visible (for pinning)
 #   sandbox_nginx <pod> <port> [/path=status ...]   nginx returning fixed statuses
+#                                     (SANDBOX_NGINX_IPV6=1: on IPv6 too)
 #   sandbox_dns <pod> <domain> [name=ipv4[,ipv6] ...] dnsmasq authoritative for
 #                                     <domain> (unknown names: NXDOMAIN), TTL
 #                                     $SANDBOX_DNS_TTL (default 300)
@@ -284,6 +285,7 @@ http {
   default_type text/plain;
   server {
     listen $port;
+$([[ ${SANDBOX_NGINX_IPV6:-0} == 1 ]] && echo "    listen [::]:$port;")
 $locations    location / { return 404 "not found\\n"; }
   }
 }

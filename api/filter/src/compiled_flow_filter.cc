@@ -158,6 +158,7 @@ Result<CompiledFlowFilter> CompiledFlowFilter::Compile(const flow::FlowFilter& f
   add(!f.http_url().empty(), [&] { return filter::MakeHttpUrlMatcher(f.http_url()); });
   add(!f.http_header().empty(), [&] { return filter::MakeHttpHeaderMatcher(f.http_header()); });
   add(!f.interface().empty(), [&] { return filter::MakeInterfaceMatcher(f.interface()); });
+  add(!f.primary().empty(), [&] { return filter::MakePrimaryMatcher(f.primary()); });
   if (error) return *error;
 
   std::stable_sort(compiled.fields_.begin(), compiled.fields_.end(),

@@ -57,6 +57,14 @@ FieldMatcherPtr MakeReplyMatcher(const google::protobuf::RepeatedField<bool>& re
   });
 }
 
+FieldMatcherPtr MakePrimaryMatcher(const google::protobuf::RepeatedField<bool>& primary) {
+  const bool want_primary = std::find(primary.begin(), primary.end(), true) != primary.end();
+  const bool want_other = std::find(primary.begin(), primary.end(), false) != primary.end();
+  return MakeMatcher(Cost::kFieldCompare, [want_primary, want_other](const flow::Flow& f) {
+    return f.primary() ? want_primary : want_other;
+  });
+}
+
 FieldMatcherPtr MakeInterfaceMatcher(
     const google::protobuf::RepeatedPtrField<flow::NetworkInterface>& ifaces) {
   // Index 0 (no such interface) and an empty name mean "any".

@@ -10,6 +10,8 @@ namespace flows::api::filter {
 FieldMatcherPtr MakeVerdictMatcher(const google::protobuf::RepeatedField<int>& verdicts);
 FieldMatcherPtr MakeEventTypeMatcher(const google::protobuf::RepeatedPtrField<flow::EventTypeFilter>& types);
 FieldMatcherPtr MakeReplyMatcher(const google::protobuf::RepeatedField<bool>& replies);
+// flows' count-once rule: FlowFilter.primary against Flow.primary.
+FieldMatcherPtr MakePrimaryMatcher(const google::protobuf::RepeatedField<bool>& primary);
 FieldMatcherPtr MakeIpVersionMatcher(const google::protobuf::RepeatedField<int>& versions);
 FieldMatcherPtr MakeTrafficDirectionMatcher(const google::protobuf::RepeatedField<int>& directions);
 FieldMatcherPtr MakeInterfaceMatcher(

@@ -5,7 +5,6 @@
 namespace flows::flowd {
 
 using graph::L7Proto;
-using graph::Vantage;
 
 EntryRecord EntryTracker::Track(const datapath::Flow& in, const flow::Flow& out, const FlowFacts& facts) {
   EntryRecord r;
@@ -51,14 +50,15 @@ EntryRecord EntryTracker::Track(const datapath::Flow& in, const flow::Flow& out,
     entries_.clear();
   }
 
-  const flow::Endpoint& client = r.reply ? out.destination() : out.source();
-  r.client_observed = (r.reply ? out.has_destination() : out.has_source()) && !client.pod_name().empty();
-  if (facts.at_nic) {
-    r.vantage = Vantage::kTransit;
+  if (facts.reply) {
+    // The converter decided the count-once inputs with the record's own role.
+    r.client_observed = facts.client_observed;
+    r.vantage = facts.vantage;
   } else {
+    const flow::Endpoint& client = r.reply ? out.destination() : out.source();
+    r.client_observed = (r.reply ? out.has_destination() : out.has_source()) && !client.pod_name().empty();
     // A veth's host side receives (ingress) what its pod sends.
-    const bool pod_is_src = in.direction == datapath::Direction::kIngress;
-    r.vantage = pod_is_src != r.reply ? Vantage::kClient : Vantage::kServer;
+    r.vantage = graph::VantageOf(facts.at_nic, in.direction == datapath::Direction::kIngress, r.reply);
   }
   return r;
 }

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "flow_record.h"
+#include "flows/flowd/graph/count_once.h"
 
 namespace flows::flowd {
 namespace {
@@ -29,7 +30,6 @@ using graph::EndpointRef;
 using graph::EventKind;
 using graph::L4Proto;
 using graph::L7Proto;
-using graph::Vantage;
 
 L4Proto L4Of(std::uint8_t proto) {
   switch (proto) {
@@ -105,6 +105,8 @@ void GraphFeeder::Add(const datapath::Flow& in, const flow::Flow& out, const Flo
   }
   const L4Proto l4 = L4Of(in.l4_proto);
   if (l4 == L4Proto::kUnknown) return;
+  // Later IP fragments have no ports: no edge (port) to give their bytes to.
+  if (in.later_fragment) return;
   // Link-local and multicast traffic (IPv6 neighbour discovery, MLD, mDNS)
   // is the network's own chatter, not a dependency between workloads.
   if (IsLinkScope(in.src) || IsLinkScope(in.dst)) return;

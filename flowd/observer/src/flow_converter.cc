@@ -7,6 +7,7 @@
 
 #include "flow_record.h"
 #include "flows/datapath/dns_parser.h"
+#include "flows/flowd/graph/count_once.h"
 
 namespace flows::flowd {
 namespace {
@@ -24,15 +25,36 @@ void FillTcpFlags(std::uint8_t bits, flow::TCPFlags* f) {
   f->set_cwr(bits & FLOWS_TCP_CWR);
 }
 
-// Whether this packet travels server -> client, when we can tell.
+// Whether this packet travels server -> client, when we can tell. An L7
+// message says it itself; otherwise the flow-table entry's role, decided by
+// the kernel when the conversation's first packet created it, so every
+// record of the entry (stats, FIN, flow end, ...) agrees. The TCP flags are
+// a last resort for entries created by a program without roles.
 std::optional<bool> IsReply(const datapath::Flow& f) {
   if (f.http) return f.http->response;
   if (f.dns) return f.dns->response;
+  if (f.role != datapath::Role::kUnknown) return f.role == datapath::Role::kReply;
   if (f.l4_proto == IPPROTO_TCP) {
     if (f.reasons & FLOWS_REASON_TCP_SYNACK) return true;
     if (f.reasons & FLOWS_REASON_TCP_SYN) return false;
   }
   return std::nullopt;
+}
+
+// The Observer API's enum for a Cilium trace sub_type.
+flow::TraceObservationPoint TracePoint(int sub_type) {
+  switch (sub_type) {
+    case kTraceToEndpoint:
+      return flow::TO_ENDPOINT;
+    case kTraceFromEndpoint:
+      return flow::FROM_ENDPOINT;
+    case kTraceFromNetwork:
+      return flow::FROM_NETWORK;
+    case kTraceToNetwork:
+      return flow::TO_NETWORK;
+    default:
+      return flow::UNKNOWN_POINT;
+  }
 }
 
 }  // namespace
@@ -68,7 +90,19 @@ void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out, KeepAlive
   FillObservationPoint(in, at_nic, reply.value_or(false), l7, out);
   FillL7(in, l7, out);
   if (reply) out->mutable_is_reply()->set_value(*reply);
-  if (facts) *facts = FlowFacts{at_nic, reply, src_id.local_pod, dst_id.local_pod, l7};
+  FillTraceReason(in, reply, out);
+
+  // The count-once rule (graph/count_once.h): one sighting per exchange.
+  const bool is_reply = reply.value_or(false);
+  const graph::Vantage vantage = graph::VantageOf(at_nic, in.direction == Direction::kIngress, is_reply);
+  const Identity& client = is_reply ? dst_id : src_id;
+  const bool client_observed = client.endpoint != nullptr && !client.endpoint->pod_name().empty();
+  out->set_vantage(vantage == graph::Vantage::kClient   ? flow::CLIENT_SIDE
+                   : vantage == graph::Vantage::kServer ? flow::SERVER_SIDE
+                                                        : flow::TRANSIT);
+  out->set_primary(graph::ShouldCount(vantage, client_observed));
+  if (facts)
+    *facts = FlowFacts{at_nic, reply, src_id.local_pod, dst_id.local_pod, l7, vantage, client_observed};
 
   auto* st = out->mutable_flow_stats();
   st->set_packets(in.packets);
@@ -79,6 +113,8 @@ void FlowConverter::Convert(const datapath::Flow& in, flow::Flow* out, KeepAlive
 }
 
 void FlowConverter::FillL4(const datapath::Flow& in, flow::Flow* out) {
+  // A later IP fragment has no L4 header: no ports, no ICMP type to show.
+  if (in.later_fragment) return;
   auto* l4 = out->mutable_l4();
   switch (in.l4_proto) {
     case IPPROTO_TCP: {
@@ -186,12 +222,25 @@ void FlowConverter::FillObservationPoint(const datapath::Flow& in, bool at_nic, 
     sub_type = from_wire ? kTraceFromEndpoint : kTraceToEndpoint;
   }
   out->set_traffic_direction(ingress != reply ? flow::INGRESS : flow::EGRESS);
+  out->set_trace_observation_point(TracePoint(sub_type));
   auto* ev = out->mutable_event_type();
   if (l7) {
     ev->set_type(kEventTypeL7);
   } else {
     ev->set_type(kEventTypeTrace);
     ev->set_sub_type(sub_type);
+  }
+}
+
+// Cilium's conntrack verdicts, from what the flow table knows: the first
+// record of the initiator's entry opens the connection.
+void FlowConverter::FillTraceReason(const datapath::Flow& in, std::optional<bool> reply, flow::Flow* out) {
+  if (!reply) {
+    out->set_trace_reason(flow::TRACE_REASON_UNKNOWN);
+  } else if (*reply) {
+    out->set_trace_reason(flow::REPLY);
+  } else {
+    out->set_trace_reason((in.reasons & FLOWS_REASON_NEW_FLOW) != 0 ? flow::NEW : flow::ESTABLISHED);
   }
 }
 

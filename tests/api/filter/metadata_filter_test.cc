@@ -43,6 +43,18 @@ TEST(MetadataFilterTest, Reply) {
   });
 }
 
+// --once: the count-once rule's sighting of each exchange.
+TEST(MetadataFilterTest, Primary) {
+  ExpectCases({
+      {"primary: true", "primary: true", true},
+      {"primary: true", "primary: false", false},
+      {"primary: true", "", false},
+      {"primary: false", "vantage: TRANSIT", true},
+      {"primary: false", "primary: true", false},
+      {"primary: true primary: false", "", true},
+  });
+}
+
 TEST(MetadataFilterTest, TrafficDirection) {
   ExpectCases({
       {"traffic_direction: INGRESS", "traffic_direction: INGRESS", true},

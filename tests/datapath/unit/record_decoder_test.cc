@@ -85,6 +85,37 @@ TEST_F(DecoderTest, IcmpTypeAndCodeComeFromThePortFields) {
   EXPECT_EQ(f->dst_port, 0);
 }
 
+TEST_F(DecoderTest, RoleComesFromTheFlowTableEntry) {
+  auto r = TcpSyn();
+  EXPECT_EQ(decoder_.Decode(Record(r))->role, Role::kUnknown);
+  r.stats.role = FLOWS_ROLE_INITIATOR;
+  EXPECT_EQ(decoder_.Decode(Record(r))->role, Role::kInitiator);
+  r.stats.role = FLOWS_ROLE_REPLY;
+  EXPECT_EQ(decoder_.Decode(Record(r))->role, Role::kReply);
+  r.stats.role = 77;  // newer than us: not a guess
+  EXPECT_EQ(decoder_.Decode(Record(r))->role, Role::kUnknown);
+  // Flow-end records come from the table entry itself.
+  r.stats.role = FLOWS_ROLE_REPLY;
+  EXPECT_EQ(decoder_.FromTableEntry(r.key, r.stats, FLOWS_REASON_FLOW_END).role, Role::kReply);
+}
+
+TEST_F(DecoderTest, LaterFragmentsClaimNoL4) {
+  auto r = TcpSyn();
+  r.key.l4_proto = IPPROTO_ICMP;
+  r.key.sport = 0;  // what the kernel leaves in a later fragment's key
+  r.key.dport = 0;
+  r.key.flags = FLOWS_KEY_LATER_FRAGMENTS;
+  r.packet_flags = FLOWS_PKT_FRAGMENT | FLOWS_PKT_LATER_FRAGMENT;
+  auto f = decoder_.Decode(Record(r));
+  ASSERT_TRUE(f.ok()) << f.error().message;
+  EXPECT_TRUE(f->later_fragment);
+  EXPECT_EQ(f->l4_proto, IPPROTO_ICMP);
+  EXPECT_EQ(f->icmp_type, 0);
+  EXPECT_TRUE(decoder_.FromTableEntry(r.key, r.stats, FLOWS_REASON_FLOW_END).later_fragment);
+  r.key.flags = 0;
+  EXPECT_FALSE(decoder_.Decode(Record(r))->later_fragment);
+}
+
 TEST_F(DecoderTest, RejectsShortRecords) {
   auto bytes = Record(TcpSyn());
   bytes.resize(100);

@@ -23,6 +23,7 @@ static_assert(offsetof(flows_key, daddr) == 24);
 static_assert(offsetof(flows_key, sport) == 40);
 static_assert(offsetof(flows_key, dport) == 42);
 static_assert(offsetof(flows_key, vlan_id) == 44);
+static_assert(offsetof(flows_key, flags) == 46);
 
 static_assert(sizeof(flows_stats) == 48);
 static_assert(offsetof(flows_stats, first_seen_ns) == 0);
@@ -32,6 +33,7 @@ static_assert(offsetof(flows_stats, packets) == 24);
 static_assert(offsetof(flows_stats, bytes) == 32);
 static_assert(offsetof(flows_stats, tcp_flags_seen) == 40);
 static_assert(offsetof(flows_stats, reported) == 41);
+static_assert(offsetof(flows_stats, role) == 42);
 
 static_assert(sizeof(flows_record) == 144);
 static_assert(offsetof(flows_record, version) == 0);

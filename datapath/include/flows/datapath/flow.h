@@ -16,6 +16,9 @@ namespace flows::datapath {
 
 enum class Direction : std::uint8_t { kIngress = 0, kEgress = 1 };
 enum class Hook : std::uint8_t { kTc = 0, kXdp = 1 };
+// Which side of its conversation a flow is (FLOWS_ROLE_* in flow_record.h),
+// decided by the kernel when the flow-table entry was created.
+enum class Role : std::uint8_t { kUnknown = 0, kInitiator = 1, kReply = 2 };
 
 // Why the kernel (or the sweeper) produced this flow; a bitmask of
 // FLOWS_REASON_* from flow_record.h.
@@ -82,6 +85,10 @@ struct Flow {
   IpAddress src;
   IpAddress dst;
   std::uint8_t l4_proto = 0;  // IPPROTO_*
+  // Later IP fragments: no L4 header was there, so ports, ICMP type/code
+  // and TCP flags are unknown (zero) and must not be shown as real.
+  bool later_fragment = false;
+  Role role = Role::kUnknown;
   std::uint16_t src_port = 0;
   std::uint16_t dst_port = 0;
   std::uint8_t icmp_type = 0;

@@ -3,8 +3,12 @@
 // adds to its connection (EntryTracker: deltas, direction, vantage, L7)
 // becomes one graph::Observation.
 //
-//   client/server  from the connection's direction (a reply travels
-//                  server -> client).
+//   client/server  from the connection's direction: a reply travels server ->
+//                  client (the kernel's flow-table role, on every record;
+//                  EntryTracker remembers it for records that do not say).
+//   vantage, client_observed
+//                  the count-once rule's inputs (graph/count_once.h), as the
+//                  converter decided them for the flow's `primary` field.
 //   endpoints      pods by workload (the Service the server was reached
 //                  through kept); this node's own addresses are `host`;
 //                  anything else is `world`, named by the DNS name the client

@@ -29,11 +29,24 @@
 // is not counted anywhere. The rule applies to every event of a connection
 // (opens, byte deltas, HTTP, DNS, resets), so all of an edge's figures come
 // from the same single vantage point.
+//
+// This is the only copy of the rule: the flow converter marks each flow it
+// keeps (flow.Flow.primary, what `flows observe --once` filters on) and
+// hands the same vantage to the graph feeder, so the map and the flow list
+// count the same sightings.
 #pragma once
 
 #include "flows/flowd/graph/observation.h"
 
 namespace flows::flowd::graph {
+
+// Where a sighting sits: `at_nic` a node NIC; else a pod's veth, whose pod
+// sent the packet (`pod_sent`, the veth's ingress) or receives it; `reply`
+// the packet travels server -> client.
+constexpr Vantage VantageOf(bool at_nic, bool pod_sent, bool reply) {
+  if (at_nic) return Vantage::kTransit;
+  return pod_sent != reply ? Vantage::kClient : Vantage::kServer;
+}
 
 constexpr bool ShouldCount(Vantage vantage, bool client_observed) {
   return client_observed ? vantage == Vantage::kClient : vantage == Vantage::kServer;

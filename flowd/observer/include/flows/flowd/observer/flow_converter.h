@@ -13,6 +13,7 @@
 
 #include "flow/flow.pb.h"
 #include "flows/datapath/flow.h"
+#include "flows/flowd/graph/types.h"
 #include "flows/flowd/observer/dns_cache.h"
 #include "flows/flowd/observer/l7_pairing.h"
 
@@ -64,6 +65,10 @@ struct FlowFacts {
   bool src_local_pod = false;  // behind one of this node's veths
   bool dst_local_pod = false;
   bool l7 = false;  // HTTP/DNS reported for this record (once per pod, at the veth)
+  // The count-once rule's inputs (graph/count_once.h), as decided for the
+  // proto's vantage and primary fields.
+  graph::Vantage vantage = graph::Vantage::kTransit;
+  bool client_observed = false;  // the client end is a known pod
 };
 
 class FlowConverter {
@@ -92,6 +97,7 @@ class FlowConverter {
   void FillL4(const datapath::Flow& in, flow::Flow* out);
   void FillL7(const datapath::Flow& in, bool reported, flow::Flow* out);
   void FillObservationPoint(const datapath::Flow& in, bool at_nic, bool reply, bool l7, flow::Flow* out);
+  static void FillTraceReason(const datapath::Flow& in, std::optional<bool> reply, flow::Flow* out);
   static bool ReportsL7(const datapath::Flow& in, bool at_nic, const Identity& src, const Identity& dst);
 
   std::string node_name_;
