@@ -30,7 +30,7 @@ CniPluginIo FakeIo(int& sent) {
     if (!ParseCniRequest(SerializeCniRequest(req)).ok()) __builtin_trap();
     return flows::Result<CniReply>(CniReply{true, true, req.op != CniOp::kCheck, ""});
   };
-  io.is_bridge = [](const std::string& name) { return name.rfind("br", 0) == 0; };
+  io.link_kind = [](const std::string& name) { return std::string(name.rfind("br", 0) == 0 ? "bridge" : "veth"); };
   io.ifindex = [](const std::string&) { return 7u; };
   return io;
 }
@@ -64,9 +64,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The stages on their own.
   auto json = DecodeCniJson(input);
   if (json.ok()) {
-    (void)CheckCniVersion(*json);
+    (void)CniVersionOf(*json);
+    (void)ParseValidAttachments(*json);
     (void)ParseCniConfig(*json);
-    (void)ParsePrevResult(*json, [](const std::string&) { return false; });
+    (void)ParsePrevResult(*json, [](const std::string&) { return std::string("veth"); });
   }
   (void)ParseCniArgs(input);
 
