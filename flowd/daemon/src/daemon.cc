@@ -13,6 +13,7 @@
 
 #include "flows/api/http/metrics_server.h"
 #include "flows/api/tls/credentials.h"
+#include "flows/datapath/attachment.h"
 #include "flows/datapath/counters.h"
 #include "flows/datapath/flow_sweeper.h"
 #include "flows/datapath/links.h"
@@ -244,6 +245,9 @@ Status Daemon::Parts::StartDatapath() {
   const std::string link_pins = options.datapath.pin_root.empty() ? "" : options.datapath.pin_root + "/links";
   if (!link_pins.empty()) {
     if (Status s = datapath::EnsureBpffsDir(link_pins); !s) return s;
+    // Links of interfaces deleted while flowd was down: pinned, attached to nothing.
+    for (const std::string& pin : datapath::RemoveStaleLinkPins(link_pins))
+      spdlog::info("attach: removed the pinned link {} (its interface went while flowd was down)", pin);
   }
   hooks = std::make_unique<datapath::KernelHooks>(*datapath, link_pins, options.keep_attached);
   link_watcher = std::make_unique<LinkWatcher>(
