@@ -1,6 +1,7 @@
 #include "flows/flowd/daemon/daemon.h"
 
 #include <grpcpp/grpcpp.h>
+#include <net/if.h>
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 #include "flows/datapath/ring_reader.h"
 #include "flows/flowd/cni/cni_server.h"
 #include "flows/flowd/cni/registry_sink.h"
+#include "flows/flowd/daemon/gone_interfaces.h"
 #include "flows/flowd/daemon/graph_feeder.h"
 #include "flows/flowd/daemon/graph_maintainer.h"
 #include "flows/flowd/daemon/graph_service.h"
@@ -167,6 +169,7 @@ struct Daemon::Parts {
   Status StartKubernetes();
   Status StartServers();
   void SaveEndpoints();
+  void ForgetGoneInterfaces(const char* which);
   void Housekeeping();
   ~Parts();
 };
@@ -181,6 +184,8 @@ Status Daemon::Parts::StartIdentity() {
     // A damaged file must not keep the node blind: start empty, say so.
     spdlog::warn("endpoints: {} (starting empty)", s.error().message);
   }
+  // Pods deleted while flowd was down: their interfaces are gone.
+  ForgetGoneInterfaces("restored");
   saved_generation = endpoints.generation();
   if (!options.endpoints_file.empty()) {
     auto inv = LoadStaticFile(options.endpoints_file);
@@ -251,9 +256,10 @@ Status Daemon::Parts::StartDatapath() {
   }
   hooks = std::make_unique<datapath::KernelHooks>(*datapath, link_pins, options.keep_attached);
   link_watcher = std::make_unique<LinkWatcher>(
-      *links, *hooks, LinkWatcherOptions{.policy = options.attach, .log = [](const std::string& m) {
-                                           spdlog::warn("attach: {}", m);
-                                         }});
+      *links, *hooks,
+      LinkWatcherOptions{.policy = options.attach,
+                         .log = [](const std::string& m) { spdlog::warn("attach: {}", m); },
+                         .on_links_gone = [this] { ForgetGoneInterfaces("known"); }});
 
   store = std::make_unique<FlowStore>(options.store_capacity);
   identities = std::make_unique<RegistryIdentityResolver>(endpoints, services, options.node_name);
@@ -381,6 +387,13 @@ Status Daemon::Parts::StartServers() {
     spdlog::info("metrics on http://{}/metrics", options.metrics_address);
   }
   return OkStatus();
+}
+
+void Daemon::Parts::ForgetGoneInterfaces(const char* which) {
+  const std::size_t n = ForgetEndpointsOfGoneInterfaces(
+      endpoints, [](const std::string& ifname) -> std::uint32_t { return if_nametoindex(ifname.c_str()); });
+  if (n > 0)
+    spdlog::info("endpoints: forgot {} {} pod(s) whose interface is gone (their CNI DEL was missed)", n, which);
 }
 
 void Daemon::Parts::SaveEndpoints() {
