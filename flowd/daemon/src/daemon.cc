@@ -184,9 +184,10 @@ Status Daemon::Parts::StartIdentity() {
     // A damaged file must not keep the node blind: start empty, say so.
     spdlog::warn("endpoints: {} (starting empty)", s.error().message);
   }
-  // Pods deleted while flowd was down: their interfaces are gone.
-  ForgetGoneInterfaces("restored");
   saved_generation = endpoints.generation();
+  // Pods deleted while flowd was down: their interfaces are gone. (After
+  // noting the generation: the file must lose them too.)
+  ForgetGoneInterfaces("restored");
   if (!options.endpoints_file.empty()) {
     auto inv = LoadStaticFile(options.endpoints_file);
     if (!inv) return inv.error();
