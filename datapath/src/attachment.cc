@@ -4,8 +4,8 @@
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
 #include <linux/pkt_sched.h>
-#include <netlink/route/classifier.h>
 #include <net/if.h>
+#include <netlink/route/classifier.h>
 #include <netlink/route/link.h>
 #include <unistd.h>
 

@@ -55,7 +55,8 @@ Status InterfaceManager::AttachPod(const LinkInfo& link) {
   // flowd touches: never the node's bridge, a NIC, or anything else a
   // confused prevResult may list.
   if (!MatchesAny(link.name, policy_.pod_patterns))
-    return Error::Invalid("interface " + link.name + " matches none of the pod interface patterns (--interfaces)");
+    return Error::Invalid("interface " + link.name +
+                          " matches none of the pod interface patterns (--interfaces)");
   auto it = state_.find(link.ifindex);
   if (it != state_.end() && it->second.link.name != link.name) Forget(link.ifindex);
   InterfaceState& st = Attach(link, {AttachPoint::kTcIngress, AttachPoint::kTcEgress}, false);

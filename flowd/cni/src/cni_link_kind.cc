@@ -49,22 +49,20 @@ std::string LinkKindInThisNetns(const std::string& ifname) {
   alignas(nlmsghdr) char buf[32768];
   const ssize_t n = ::recv(fd.get(), buf, sizeof(buf), 0);
   if (n <= 0) return "";
-  auto* nh = reinterpret_cast<const nlmsghdr*>(buf);
-  int left = static_cast<int>(n);
-  for (; NLMSG_OK(nh, left); nh = NLMSG_NEXT(nh, left)) {
-    if (nh->nlmsg_type != RTM_NEWLINK) return "";  // NLMSG_ERROR: no such device
-    if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg))) return "";
-    const auto* ifi = static_cast<const ifinfomsg*>(NLMSG_DATA(nh));
-    const int attrs_len = static_cast<int>(nh->nlmsg_len - NLMSG_LENGTH(sizeof(ifinfomsg)));
-    const rtattr* info = FindAttr(IFLA_RTA(ifi), attrs_len, IFLA_LINKINFO);
-    if (!info) return "device";
-    const rtattr* kind =
-        FindAttr(static_cast<const rtattr*>(RTA_DATA(info)), static_cast<int>(RTA_PAYLOAD(info)), IFLA_INFO_KIND);
-    if (!kind || RTA_PAYLOAD(kind) == 0) return "device";
-    const char* s = static_cast<const char*>(RTA_DATA(kind));
-    return std::string(s, strnlen(s, RTA_PAYLOAD(kind)));
-  }
-  return "";
+  // One reply: the link (RTM_NEWLINK), or NLMSG_ERROR (no such device).
+  const auto* nh = reinterpret_cast<const nlmsghdr*>(buf);
+  if (static_cast<std::size_t>(n) < NLMSG_LENGTH(sizeof(ifinfomsg)) || nh->nlmsg_type != RTM_NEWLINK ||
+      nh->nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg)) || nh->nlmsg_len > static_cast<std::size_t>(n))
+    return "";
+  const auto* ifi = static_cast<const ifinfomsg*>(NLMSG_DATA(nh));
+  const int attrs_len = static_cast<int>(nh->nlmsg_len - NLMSG_LENGTH(sizeof(ifinfomsg)));
+  const rtattr* info = FindAttr(IFLA_RTA(ifi), attrs_len, IFLA_LINKINFO);
+  if (!info) return "device";
+  const rtattr* kind = FindAttr(static_cast<const rtattr*>(RTA_DATA(info)),
+                                static_cast<int>(RTA_PAYLOAD(info)), IFLA_INFO_KIND);
+  if (!kind || RTA_PAYLOAD(kind) == 0) return "device";
+  const char* s = static_cast<const char*>(RTA_DATA(kind));
+  return std::string(s, strnlen(s, RTA_PAYLOAD(kind)));
 }
 
 }  // namespace flows::flowd

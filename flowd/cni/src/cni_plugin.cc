@@ -98,8 +98,8 @@ CniPluginOutcome Run::Execute(std::string_view stdin_bytes) {
   if (config) {
     config_ = std::move(*config);
     out_.log_file = config_.log_file;
-  } else if (auto it = json->find("logFile"); it != json->end() && it->is_string() &&
-                                               it->get_ref<const std::string&>().starts_with('/')) {
+  } else if (auto it = json->find("logFile");
+             it != json->end() && it->is_string() && it->get_ref<const std::string&>().starts_with('/')) {
     out_.log_file = it->get<std::string>();  // the rest is broken: still log where asked
   }
   if (cmd == "STATUS") return Status();  // nothing of the config matters: always ready
@@ -218,7 +218,8 @@ CniPluginOutcome& Run::Check() {
     req.ips = plumbing->ips;
     auto again = Send(req);
     Log(std::string("flowd did not know the pod; ") +
-        (again && again->ok ? "registered it again" : "registering it again failed") + "; not failing the check");
+        (again && again->ok ? "registered it again" : "registering it again failed") +
+        "; not failing the check");
   }
   return out_;
 }
@@ -242,7 +243,8 @@ CniPluginOutcome& Run::Gc(const ordered_json& json) {
   } else if (!reply->ok) {
     Log("flowd could not collect (" + reply->error + ")");
   } else if (reply->removed > 0) {
-    Log("flowd forgot " + std::to_string(reply->removed) + " endpoint(s) of containers the runtime no longer has");
+    Log("flowd forgot " + std::to_string(reply->removed) +
+        " endpoint(s) of containers the runtime no longer has");
   }
   return out_;  // GC prints nothing on success
 }

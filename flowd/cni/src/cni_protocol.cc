@@ -160,6 +160,12 @@ Result<CniRequest> ParseCniRequest(std::string_view line) {
   for (const std::string& id : req.valid_container_ids) {
     if (!IsValidContainerId(id)) return Error::Invalid("valid: not a valid container id");
   }
+  if (!per_container) {  // gc and status are about no container: their fields mean nothing
+    CniRequest only;
+    only.op = req.op;
+    only.valid_container_ids = std::move(req.valid_container_ids);
+    return only;
+  }
   if (!req.ifname.empty() && !IsValidIfname(req.ifname))
     return Error::Invalid("ifname: not a valid interface name");
   if (!req.host_ifname.empty() && !IsValidIfname(req.host_ifname))

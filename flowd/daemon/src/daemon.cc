@@ -394,7 +394,8 @@ void Daemon::Parts::ForgetGoneInterfaces(const char* which) {
   const std::size_t n = ForgetEndpointsOfGoneInterfaces(
       endpoints, [](const std::string& ifname) -> std::uint32_t { return if_nametoindex(ifname.c_str()); });
   if (n > 0)
-    spdlog::info("endpoints: forgot {} {} pod(s) whose interface is gone (their CNI DEL was missed)", n, which);
+    spdlog::info("endpoints: forgot {} {} pod(s) whose interface is gone (their CNI DEL was missed)", n,
+                 which);
 }
 
 void Daemon::Parts::SaveEndpoints() {

@@ -11,8 +11,8 @@
 #include <sched.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 
@@ -192,8 +192,10 @@ TEST_F(AttachTest, PinsOfInterfacesGoneWhileDownAreRemovedAtStart) {
     std::string ifname;
     AttachPoint point;
   };
-  const std::vector<Kept> kept = {{"fl-test0", AttachPoint::kTcIngress},  {"fl-gone0", AttachPoint::kTcIngress},
-                                  {"fl-gone0", AttachPoint::kTcEgress},   {"fl-vlan.7", AttachPoint::kTcEgress}};
+  const std::vector<Kept> kept = {{"fl-test0", AttachPoint::kTcIngress},
+                                  {"fl-gone0", AttachPoint::kTcIngress},
+                                  {"fl-gone0", AttachPoint::kTcEgress},
+                                  {"fl-vlan.7", AttachPoint::kTcEgress}};
   for (const Kept& k : kept) {
     const int fd = k.point == AttachPoint::kTcIngress ? dp_->tc_ingress_fd() : dp_->tc_egress_fd();
     auto a = Attachment::Attach(fd, if_nametoindex(k.ifname.c_str()), k.ifname, k.point, pins);

@@ -74,11 +74,12 @@ TEST(CniConfig, ValidAttachments) {
   ASSERT_TRUE(ids.ok());
   EXPECT_TRUE(ids->empty());
   // A missing or broken list is not "nothing is valid".
-  for (const char* bad : {R"({})", R"({"cni.dev/valid-attachments": null})",
-                          R"({"cni.dev/valid-attachments": {"containerID": "a"}})",
-                          R"({"cni.dev/valid-attachments": [{"ifname": "eth0"}]})",
-                          R"({"cni.dev/valid-attachments": [{"containerID": "../x"}]})",
-                          R"({"cni.dev/valid-attachments": [{"containerID": 5}]})", R"({"cni.dev/valid-attachments": [1]})"}) {
+  for (const char* bad :
+       {R"({})", R"({"cni.dev/valid-attachments": null})",
+        R"({"cni.dev/valid-attachments": {"containerID": "a"}})",
+        R"({"cni.dev/valid-attachments": [{"ifname": "eth0"}]})",
+        R"({"cni.dev/valid-attachments": [{"containerID": "../x"}]})",
+        R"({"cni.dev/valid-attachments": [{"containerID": 5}]})", R"({"cni.dev/valid-attachments": [1]})"}) {
     EXPECT_FALSE(ParseValidAttachments(ordered_json::parse(bad)).ok()) << bad;
   }
   ordered_json many = {{"cni.dev/valid-attachments", ordered_json::array()}};

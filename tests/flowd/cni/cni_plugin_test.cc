@@ -246,9 +246,10 @@ TEST(CniPlugin, Version) {
   for (const char* in : {"", "{\"cniVersion\": \"1.0.0\"}", "garbage"}) {
     auto out = RunCniPlugin(Env("VERSION"), in, flowd.Io());
     EXPECT_EQ(out.exit_code, 0);
-    EXPECT_EQ(ordered_json::parse(out.stdout_text),
-              ordered_json::parse(
-                  R"({"cniVersion": "1.1.0", "supportedVersions": ["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"]})"));
+    EXPECT_EQ(
+        ordered_json::parse(out.stdout_text),
+        ordered_json::parse(
+            R"({"cniVersion": "1.1.0", "supportedVersions": ["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"]})"));
   }
 }
 
@@ -351,16 +352,18 @@ TEST(CniPlugin, DelSucceedsForEveryInputThatNamesAContainer) {
 TEST(CniPlugin, EveryVerbAndVersionSucceedsWithFlowdDown) {
   const std::string prev110 = Result110();
   for (const char* version : {"0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0", "7.7.7"}) {
-    ordered_json c = ordered_json::parse(
-        ChainedConfig(std::string(version) == "1.1.0" ? prev110.c_str() : testing::kBridgeResult100, version));
-    c["cni.dev/valid-attachments"] = ordered_json::parse(R"([{"containerID": "4f3a9c0d", "ifname": "eth0"}])");
+    ordered_json c = ordered_json::parse(ChainedConfig(
+        std::string(version) == "1.1.0" ? prev110.c_str() : testing::kBridgeResult100, version));
+    c["cni.dev/valid-attachments"] =
+        ordered_json::parse(R"([{"containerID": "4f3a9c0d", "ifname": "eth0"}])");
     for (const char* command : {"ADD", "CHECK", "DEL", "GC", "STATUS"}) {
-      const bool check_not_allowed = std::string(command) == "CHECK" && !CniVersionHasCheck(version) &&
-                                     IsKnownCniVersion(version);
+      const bool check_not_allowed =
+          std::string(command) == "CHECK" && !CniVersionHasCheck(version) && IsKnownCniVersion(version);
       FakeFlowd flowd;
       flowd.answer = Error::System("connect /run/test.sock", ENOENT);
       CniEnv env = Env(command);
-      if (std::string(command) == "GC" || std::string(command) == "STATUS") env = CniEnv{command, "", "", "", "", "/opt/cni/bin"};
+      if (std::string(command) == "GC" || std::string(command) == "STATUS")
+        env = CniEnv{command, "", "", "", "", "/opt/cni/bin"};
       auto out = RunCniPlugin(env, c.dump(), flowd.Io());
       if (check_not_allowed) {  // the spec's answer: CHECK needs 0.4.0
         EXPECT_EQ(ErrorOf(out)["code"], 1) << version;
@@ -410,8 +413,8 @@ TEST(CniPlugin, GcWithoutAUsableListRemovesNothing) {
 TEST(CniPlugin, StatusIsAlwaysReady) {
   for (const char* config : {R"({"cniVersion": "1.1.0", "name": "podnet", "type": "flows-cni"})", "not json",
                              R"({"cniVersion": "5.0.0"})"}) {
-    for (Result<CniReply> answer :
-         {Result<CniReply>(CniReply{true, false, false, ""}), Result<CniReply>(Error::System("connect", ENOENT))}) {
+    for (Result<CniReply> answer : {Result<CniReply>(CniReply{true, false, false, ""}),
+                                    Result<CniReply>(Error::System("connect", ENOENT))}) {
       FakeFlowd flowd;
       flowd.answer = answer;
       auto out = RunCniPlugin(CniEnv{"STATUS", "", "", "", "", "/opt/cni/bin"}, config, flowd.Io());

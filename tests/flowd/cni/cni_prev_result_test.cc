@@ -72,8 +72,9 @@ TEST(PrevResult, NoVethAndOnlyABridgeOrUnknownNamesGivesNoHostInterface) {
   // An interface this namespace does not have ("") cannot be attached to
   // from here; a bridge never is the pod's.
   const LinkKindFn kinds = [](const std::string& n) -> std::string { return n == "cni0" ? "bridge" : ""; };
-  auto p = Parse(R"({"interfaces": [{"name": "cni0"}, {"name": "vethgone"}, {"name": "eth0", "sandbox": "/n"}]})",
-                 kinds);
+  auto p =
+      Parse(R"({"interfaces": [{"name": "cni0"}, {"name": "vethgone"}, {"name": "eth0", "sandbox": "/n"}]})",
+            kinds);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->host_ifname, "");
 }

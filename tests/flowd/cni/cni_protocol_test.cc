@@ -77,7 +77,8 @@ TEST(CniProtocol, GcAndStatusNeedNoContainer) {
   }
   // The biggest list flows-cni sends fits in one line.
   gc.valid_container_ids.clear();
-  for (std::size_t i = 0; i < kMaxCniGcIds; ++i) gc.valid_container_ids.push_back(std::string(64, 'a') + std::to_string(i));
+  for (std::size_t i = 0; i < kMaxCniGcIds; ++i)
+    gc.valid_container_ids.push_back(std::string(64, 'a') + std::to_string(i));
   EXPECT_LE(SerializeCniRequest(gc).size(), kMaxCniLine);
   EXPECT_TRUE(ParseCniRequest(SerializeCniRequest(gc)).ok());
 }

@@ -382,7 +382,9 @@ TEST(RegistrySink, GcForgetsTheCniEndpointsOfContainersNotListed) {
     CniRequest req = Add(cid);
     req.pod_uid = std::string("uid-") + cid;
     req.pod_name = std::string("web-") + cid;
-    req.ips = {std::string(cid) == "keep1" ? "10.0.0.1" : std::string(cid) == "gone1" ? "10.0.0.2" : "10.0.0.3"};
+    req.ips = {std::string(cid) == "keep1"   ? "10.0.0.1"
+               : std::string(cid) == "gone1" ? "10.0.0.2"
+                                             : "10.0.0.3"};
     ASSERT_TRUE(sink.OnAdd(EndpointFromCniRequest(req, "node-1")).ok());
   }
   // gone2 is also a pod the Kubernetes API still describes: it keeps its identity.

@@ -72,7 +72,8 @@ TEST(LinkWatcher, LinksGoingAwayAreReported) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   EXPECT_EQ(calls.load(), 0) << "an added link is not a gone one";
   links.Push({LinkEvent::Type::kRemoved, {7, "veth1234", "veth"}});
-  for (int i = 0; i < 400 && calls.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  for (int i = 0; i < 400 && calls.load() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   EXPECT_EQ(calls.load(), 1);
 }
 

@@ -46,9 +46,9 @@ struct CniRequest {
 
 struct CniReply {
   bool ok = false;
-  bool attached = false;  // add: flowd's programs are on host_ifname
-  bool known = false;     // check: flowd has this container's endpoint
-  std::string error;      // why, when !ok
+  bool attached = false;      // add: flowd's programs are on host_ifname
+  bool known = false;         // check: flowd has this container's endpoint
+  std::string error;          // why, when !ok
   std::uint32_t removed = 0;  // gc: endpoints forgotten
 };
 
