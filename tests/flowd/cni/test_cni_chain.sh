@@ -384,4 +384,25 @@ for v in "${VERSIONS[@]}"; do
     fail "$v without flowd: the runtime's clean-up stopped before the bridge plugin (veth still there)"
 done
 note "every verb and version without flowd ok"
+
+# ---- 10. which interface is the pod's: the kernel of the plugin's namespace -
+# Run the way a runtime in a container may run it: in the node's network
+# namespace (nsenter --net) but with another namespace's /sys mounted (here
+# the test's own), and with a prevResult that lists the bridge last. sysfs
+# would not know the bridge; netlink in the plugin's namespace does.
+start_server 0
+new_pod order
+runtime ADD "$NET100" order || fail "ADD order: $(cat "$WORK/last.err")"
+veth=$(jq -r '.interfaces[1].name' "$WORK/state-order/0-bridge-ADD.out")
+[[ -d /sys/class/net/$BRIDGE ]] && fail "precondition: this /sys must not show the node's bridge"
+reordered=$(jq -c '.interfaces |= [.[1], .[2], .[0]] | .ips[0].interface = 1' "$WORK/state-order/0-bridge-ADD.out")
+config=$(jq -c --argjson prev "$reordered" '.plugins[1] + {name: .name, cniVersion: .cniVersion, prevResult: $prev}' "$NET100")
+out=$(nsenter --net="/var/run/netns/$NODE" env CNI_COMMAND=ADD CNI_CONTAINERID="ctr-order2-$ID"   CNI_NETNS="/var/run/netns/$ID-order" CNI_IFNAME=eth0 CNI_PATH="$WORK/bin"   CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=web-order" "$FLOWS_CNI" <<<"$config" 2>"$WORK/order.err") ||
+  fail "flows-cni ADD with the bridge listed last: $(cat "$WORK/order.err")"
+[[ $(jq -c . <<<"$out") == "$reordered" ]] || fail "result changed: $out"
+reg=$(jq -c --arg c "ctr-order2-$ID" 'select(.op == "add" and .container_id == $c)' "$RECORD")
+[[ $(jq -r .host_ifname <<<"$reg") == "$veth" ]] ||
+  fail "with the bridge listed last, flows-cni registered $(jq -r .host_ifname <<<"$reg"), not the pod's $veth"
+stop_server
+note "host interface chosen by the kernel's link kind, not by list order or sysfs"
 note "PASS"
