@@ -7,9 +7,15 @@ namespace flows::flowd {
 RegistrySink::RegistrySink(EndpointRegistry& registry, AttachFn attach, std::chrono::seconds gc_grace)
     : registry_(registry), attach_(std::move(attach)), gc_grace_(gc_grace) {}
 
+void RegistrySink::ForgetOldAdds(std::chrono::steady_clock::time_point now) {
+  std::erase_if(added_, [&](const auto& entry) { return now - entry.second >= gc_grace_; });
+}
+
 Status RegistrySink::OnAdd(const Endpoint& ep) {
   if (Status s = registry_.Upsert(ep); !s) return s;
-  added_[ep.container_id] = std::chrono::steady_clock::now();
+  const auto now = std::chrono::steady_clock::now();
+  ForgetOldAdds(now);  // bounded by the ADDs of one grace period, with or without GCs
+  added_[ep.container_id] = now;
   if (ep.host_ifname.empty() || !attach_) return OkStatus();
   return attach_(ep.host_ifname, ep.host_ifindex);
 }
@@ -25,8 +31,7 @@ bool RegistrySink::Knows(const std::string& container_id) {
 }
 
 std::uint32_t RegistrySink::OnGc(const std::vector<std::string>& valid) {
-  const auto now = std::chrono::steady_clock::now();
-  std::erase_if(added_, [&](const auto& entry) { return now - entry.second >= gc_grace_; });
+  ForgetOldAdds(std::chrono::steady_clock::now());
   const std::unordered_set<std::string> keep(valid.begin(), valid.end());
   std::uint32_t removed = 0;
   for (const Endpoint& ep : registry_.List()) {

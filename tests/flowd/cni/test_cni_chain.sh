@@ -226,6 +226,11 @@ same_json_in_order "$WORK/state-d/0-bridge-ADD.out" "$WORK/state-d/1-flows-cni-A
 ms=$(out_of d 1-flows-cni-ADD.ms)
 ((ms >= 1900 && ms < 3500)) || fail "d: a mute flowd held flows-cni for $ms ms (timeoutMs 2000)"
 grep -q "did not answer in time" "$WORK/state-d/1-flows-cni-ADD.err" || fail "d: timeout not logged"
+# A flowd hung during DEL: the runtime's clean-up goes on after timeoutMs.
+runtime DEL "$NET100" d || fail "DEL d with a mute flowd failed: $(cat "$WORK/last.err" "$WORK/last.out")"
+ms=$(out_of d 1-flows-cni-DEL.ms)
+((ms >= 1900 && ms < 3500)) || fail "d: a mute flowd held DEL for $ms ms (timeoutMs 2000)"
+[[ $(out_of d 0-bridge-DEL.rc) == 0 ]] || fail "d: the bridge's DEL did not run after flows-cni's"
 kill "$MUTE_PID"
 wait "$MUTE_PID" 2>/dev/null || true
 rm -f "$SOCKET"

@@ -38,6 +38,8 @@ class RegistrySink final : public EndpointSink {
   std::uint32_t OnGc(const std::vector<std::string>& valid) override;
 
  private:
+  void ForgetOldAdds(std::chrono::steady_clock::time_point now);
+
   EndpointRegistry& registry_;
   AttachFn attach_;
   std::chrono::seconds gc_grace_;
