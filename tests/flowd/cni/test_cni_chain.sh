@@ -16,8 +16,13 @@
 # keys in the same order) and only after the server's delayed reply; fail-
 # open (exit 0, result printed) with no socket and, within timeoutMs, with a
 # server that never answers; CHECK; DEL twice, the second without netns or
-# prevResult; VERSION; the spec's error codes for a broken config. Works
-# for cniVersion 1.0.0 and 0.4.0 conflists.
+# prevResult; VERSION; the spec's error codes for a broken config. Then
+# every spec version (0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0 from a cniVersions
+# list, and one nobody knows) through ADD, CHECK, DEL twice, GC and STATUS,
+# with flowd up and down: every verb succeeds, an unknown version's result
+# passes through untouched, GC reaches flowd with the valid list, and CHECK
+# of a pod flowd forgot registers it again. Last, the host interface is the
+# kernel's veth even with another namespace's /sys and the bridge listed last.
 #
 # Everything lives in namespaces and a temp dir this script creates and
 # removes (trap). Nothing is routed out: the node namespace has no uplink.
