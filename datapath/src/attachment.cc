@@ -4,6 +4,7 @@
 #include <bpf/libbpf.h>
 #include <linux/if_link.h>
 #include <linux/pkt_sched.h>
+#include <net/if.h>
 #include <netlink/route/classifier.h>
 #include <netlink/route/link.h>
 #include <unistd.h>
@@ -226,6 +227,30 @@ void Attachment::Release() {
   link_fd_.reset();
   mode_ = AttachMode::kNone;
   created_qdisc_ = false;
+}
+
+std::vector<std::string> RemoveStaleLinkPins(const std::string& pin_dir) {
+  std::vector<std::string> removed;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(pin_dir, ec)) {
+    const std::string pin = entry.path().filename().string();
+    const auto at = pin.rfind('@');
+    if (at == std::string::npos || at == 0) continue;  // not one of ours
+    std::string ifname = pin.substr(0, at);
+    std::replace(ifname.begin(), ifname.end(), '+', '.');  // PinName's escape
+    const std::string path = entry.path().string();
+    const UniqueFd fd(bpf_obj_get(path.c_str()));
+    if (!fd) continue;
+    bpf_link_info info{};
+    std::uint32_t len = sizeof(info);
+    if (bpf_obj_get_info_by_fd(fd.get(), &info, &len) != 0) continue;
+    if (info.type != uapi::kBpfLinkTypeTcx && info.type != uapi::kBpfLinkTypeXdp) continue;
+    const unsigned linked = uapi::LinkIfindex(info);  // 0 once the interface is gone
+    if (linked != 0 && if_nametoindex(ifname.c_str()) == linked) continue;
+    bpf_link_detach(fd.get());
+    if (unlink(path.c_str()) == 0) removed.push_back(pin);
+  }
+  return removed;
 }
 
 Result<std::vector<AttachedProgram>> QueryTcx(std::uint32_t ifindex, AttachPoint point) {

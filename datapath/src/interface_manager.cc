@@ -51,6 +51,12 @@ Status InterfaceManager::AttachPod(const LinkInfo& link) {
   if (link.name == "lo" || link.kind == "bridge")
     return Error::Invalid("interface " + link.name + " is not a pod's veth (" +
                           (link.kind.empty() ? "lo" : link.kind) + ")");
+  // The CNI names the interface, but the operator's patterns decide what
+  // flowd touches: never the node's bridge, a NIC, or anything else a
+  // confused prevResult may list.
+  if (!MatchesAny(link.name, policy_.pod_patterns))
+    return Error::Invalid("interface " + link.name +
+                          " matches none of the pod interface patterns (--interfaces)");
   auto it = state_.find(link.ifindex);
   if (it != state_.end() && it->second.link.name != link.name) Forget(link.ifindex);
   InterfaceState& st = Attach(link, {AttachPoint::kTcIngress, AttachPoint::kTcEgress}, false);

@@ -2,9 +2,10 @@
 // config on stdin (with prevResult) and CNI_ARGS, through the whole plugin
 // (RunCniPlugin) with a fake flowd. It traps when the plugin breaks the
 // CNI contract: an ADD that succeeds must print the prevResult as given (the
-// same JSON value), a failure must print the spec's error object, DEL and
-// CHECK print nothing on success, and what reaches flowd must be a request
-// flowd accepts.
+// same JSON value), a failure must print the spec's error object, DEL,
+// CHECK, GC and STATUS print nothing on success, DEL of a valid container
+// and STATUS always succeed, and what reaches flowd must be a request flowd
+// accepts.
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -30,7 +31,9 @@ CniPluginIo FakeIo(int& sent) {
     if (!ParseCniRequest(SerializeCniRequest(req)).ok()) __builtin_trap();
     return flows::Result<CniReply>(CniReply{true, true, req.op != CniOp::kCheck, ""});
   };
-  io.is_bridge = [](const std::string& name) { return name.rfind("br", 0) == 0; };
+  io.link_kind = [](const std::string& name) {
+    return std::string(name.rfind("br", 0) == 0 ? "bridge" : "veth");
+  };
   io.ifindex = [](const std::string&) { return 7u; };
   return io;
 }
@@ -64,9 +67,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The stages on their own.
   auto json = DecodeCniJson(input);
   if (json.ok()) {
-    (void)CheckCniVersion(*json);
+    (void)CniVersionOf(*json);
+    (void)ParseValidAttachments(*json);
     (void)ParseCniConfig(*json);
-    (void)ParsePrevResult(*json, [](const std::string&) { return false; });
+    (void)ParsePrevResult(*json, [](const std::string&) { return std::string("veth"); });
   }
   (void)ParseCniArgs(input);
 
@@ -75,8 +79,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     CniEnv env{command,       "c0ffee", "/var/run/netns/fuzz", "eth0", "IgnoreUnknown=1;K8S_POD_NAME=p",
                "/opt/cni/bin"};
     int sent = 0;
-    CheckOutcome(RunCniPlugin(env, input, FakeIo(sent)), command, input);
+    const CniPluginOutcome out = RunCniPlugin(env, input, FakeIo(sent));
+    CheckOutcome(out, command, input);
+    // CHECK of a pod flowd forgot registers it again: two requests at most.
+    if (sent > (std::string_view(command) == "CHECK" ? 2 : 1)) __builtin_trap();
+    // DEL names a valid container: it must succeed whatever stdin holds.
+    if (std::string_view(command) == "DEL" && (out.exit_code != 0 || sent != 1)) __builtin_trap();
+  }
+  // GC and STATUS carry no container; STATUS always succeeds.
+  for (const char* command : {"GC", "STATUS"}) {
+    CniEnv env{command, "", "", "", "", "/opt/cni/bin"};
+    int sent = 0;
+    const CniPluginOutcome out = RunCniPlugin(env, input, FakeIo(sent));
+    CheckOutcome(out, command, input);
     if (sent > 1) __builtin_trap();
+    if (std::string_view(command) == "STATUS" && out.exit_code != 0) __builtin_trap();
   }
   // And as CNI_ARGS, with a fixed good config.
   CniEnv env{"ADD", "c0ffee", "/var/run/netns/fuzz", "eth0", std::string(input), "/opt/cni/bin"};

@@ -14,6 +14,16 @@ namespace {
 using flows::flowd::CniRequest;
 
 void CheckRequest(const CniRequest& r) {
+  using flows::flowd::CniOp;
+  if (r.valid_container_ids.size() > flows::flowd::kMaxCniGcIds) __builtin_trap();
+  for (const std::string& id : r.valid_container_ids) {
+    if (!flows::flowd::IsValidContainerId(id)) __builtin_trap();
+  }
+  if (r.op == CniOp::kGc || r.op == CniOp::kStatus) {  // about no container
+    if (!r.container_id.empty() || !r.host_ifname.empty() || !r.ips.empty()) __builtin_trap();
+    return;
+  }
+  if (!r.valid_container_ids.empty()) __builtin_trap();  // only gc carries a list
   if (!flows::flowd::IsValidContainerId(r.container_id)) __builtin_trap();
   if (!r.host_ifname.empty() && !flows::flowd::IsValidIfname(r.host_ifname)) __builtin_trap();
   if (r.ips.size() > flows::flowd::kMaxCniIps) __builtin_trap();
@@ -25,7 +35,8 @@ void CheckRequest(const CniRequest& r) {
 bool Same(const CniRequest& a, const CniRequest& b) {
   return a.op == b.op && a.container_id == b.container_id && a.netns == b.netns && a.ifname == b.ifname &&
          a.pod_namespace == b.pod_namespace && a.pod_name == b.pod_name && a.pod_uid == b.pod_uid &&
-         a.host_ifname == b.host_ifname && a.host_ifindex == b.host_ifindex && a.ips == b.ips;
+         a.host_ifname == b.host_ifname && a.host_ifindex == b.host_ifindex && a.ips == b.ips &&
+         a.valid_container_ids == b.valid_container_ids;
 }
 
 }  // namespace

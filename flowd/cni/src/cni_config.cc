@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_set>
 
 #include "flows/common/json_reader.h"
 #include "flows/flowd/cni/cni_protocol.h"
@@ -48,17 +49,52 @@ Result<ordered_json> DecodeCniJson(std::string_view bytes) {
   return j;
 }
 
-Status CheckCniVersion(const ordered_json& config) {
-  auto it = config.find("cniVersion");
-  if (it == config.end() || !it->is_string()) return Error::Invalid("cniVersion is missing or not a string");
-  const auto& v = it->get_ref<const std::string&>();
-  if (std::find(kCniSupportedVersions.begin(), kCniSupportedVersions.end(), v) == kCniSupportedVersions.end())
-    return Error::Invalid("config is \"" + v.substr(0, 32) + "\", flows-cni supports " + SupportedList());
-  return OkStatus();
+bool IsKnownCniVersion(std::string_view version) {
+  return std::find(kCniSupportedVersions.begin(), kCniSupportedVersions.end(), version) !=
+         kCniSupportedVersions.end();
+}
+
+Result<std::string> CniVersionOf(const ordered_json& config) {
+  if (auto it = config.find("cniVersion"); it != config.end() && it->is_string())
+    return it->get<std::string>().substr(0, 32);
+  // The list's versions, oldest to newest in our table: the newest one we speak.
+  if (auto it = config.find("cniVersions"); it != config.end() && it->is_array()) {
+    for (auto v = kCniSupportedVersions.rbegin(); v != kCniSupportedVersions.rend(); ++v) {
+      for (const auto& e : *it) {
+        if (e.is_string() && e.get_ref<const std::string&>() == *v) return std::string(*v);
+      }
+    }
+    return Error::Invalid("cniVersions lists none of " + SupportedList());
+  }
+  return Error::Invalid("cniVersion is missing or not a string");
 }
 
 bool CniVersionHasCheck(std::string_view version) {
-  return version == "0.4.0" || version == "1.0.0";
+  return version == "0.4.0" || version == "1.0.0" || version == "1.1.0";
+}
+
+Result<std::vector<std::string>> ParseValidAttachments(const ordered_json& config) {
+  auto it = config.find("cni.dev/valid-attachments");
+  if (it == config.end()) it = config.find("cni.dev/attachments");
+  if (it == config.end() || it->is_null()) return Error::Invalid("cni.dev/valid-attachments is missing");
+  if (!it->is_array()) return Error::Invalid("cni.dev/valid-attachments is not a list");
+  if (it->size() > kMaxCniGcIds)
+    return Error::Invalid("cni.dev/valid-attachments has more than " + std::to_string(kMaxCniGcIds) +
+                          " entries");
+  std::vector<std::string> ids;
+  std::unordered_set<std::string> seen;
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const ordered_json& e = (*it)[i];
+    const std::string where = "cni.dev/valid-attachments[" + std::to_string(i) + "]";
+    if (!e.is_object()) return Error::Invalid(where + " is not a JSON object");
+    std::string id;
+    Reader r(e, where);
+    r.String("containerID", id, 1024);
+    if (r.failed()) return r.error();
+    if (!IsValidContainerId(id)) return Error::Invalid(where + ".containerID: missing or not a container id");
+    if (seen.insert(id).second) ids.push_back(std::move(id));
+  }
+  return ids;
 }
 
 Result<CniConfig> ParseCniConfig(const ordered_json& config) {

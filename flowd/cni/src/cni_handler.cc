@@ -42,6 +42,13 @@ CniReply HandleCniRequest(std::string_view line, EndpointSink& sink, const std::
       reply.ok = true;
       reply.known = sink.Knows(req->container_id);
       break;
+    case CniOp::kGc:
+      reply.ok = true;
+      reply.removed = sink.OnGc(req->valid_container_ids);
+      break;
+    case CniOp::kStatus:  // answering is the status: flowd is up and serving
+      reply.ok = true;
+      break;
   }
   return reply;
 }

@@ -22,7 +22,7 @@ struct Interface {
 
 }  // namespace
 
-Result<PodPlumbing> ParsePrevResult(const ordered_json& prev, const IsBridgeFn& is_bridge) {
+Result<PodPlumbing> ParsePrevResult(const ordered_json& prev, const LinkKindFn& link_kind) {
   if (!prev.is_object()) return Error::Invalid("prevResult is not a JSON object");
 
   std::vector<Interface> interfaces;
@@ -43,12 +43,19 @@ Result<PodPlumbing> ParsePrevResult(const ordered_json& prev, const IsBridgeFn& 
   }
 
   PodPlumbing out;
-  // Host-side candidates in listed order; the last non-bridge one wins.
+  // Host-side candidates in listed order: the last veth, else the last link
+  // the kernel knows that is not a bridge.
+  std::string veth, other;
   for (const Interface& iface : interfaces) {
     if (!iface.sandbox.empty() || !IsValidIfname(iface.name)) continue;
-    if (is_bridge && is_bridge(iface.name)) continue;
-    out.host_ifname = iface.name;
+    const std::string kind = link_kind ? link_kind(iface.name) : "veth";
+    if (kind == "veth") {
+      veth = iface.name;
+    } else if (!kind.empty() && kind != "bridge") {
+      other = iface.name;
+    }
   }
+  out.host_ifname = veth.empty() ? other : veth;
 
   if (auto it = prev.find("ips"); it != prev.end() && !it->is_null()) {
     if (!it->is_array()) return Error::Invalid("prevResult.ips is not a list");

@@ -52,6 +52,10 @@ std::string_view CniOpName(CniOp op) {
       return "del";
     case CniOp::kCheck:
       return "check";
+    case CniOp::kGc:
+      return "gc";
+    case CniOp::kStatus:
+      return "status";
   }
   return "?";
 }
@@ -77,6 +81,11 @@ bool IsValidContainerId(std::string_view id) {
 }
 
 std::string SerializeCniRequest(const CniRequest& req) {
+  if (req.op == CniOp::kGc || req.op == CniOp::kStatus) {
+    nlohmann::ordered_json j = {{"v", kCniProtocolVersion}, {"op", CniOpName(req.op)}};
+    if (req.op == CniOp::kGc) j["valid"] = req.valid_container_ids;
+    return Line(j);
+  }
   return Line(nlohmann::ordered_json{{"v", kCniProtocolVersion},
                                      {"op", CniOpName(req.op)},
                                      {"container_id", req.container_id},
@@ -95,6 +104,7 @@ std::string SerializeCniReply(const CniReply& reply) {
   if (reply.ok) {
     j["attached"] = reply.attached;
     j["known"] = reply.known;
+    if (reply.removed) j["removed"] = reply.removed;
   } else {
     j["error"] = reply.error;
   }
@@ -122,6 +132,7 @@ Result<CniRequest> ParseCniRequest(std::string_view line) {
   r.Integer("host_ifindex", ifindex, 0, UINT32_MAX);
   std::vector<std::string> ips;
   r.StringList("ips", ips, kMaxCniIps, 64);
+  r.StringList("valid", req.valid_container_ids, kMaxCniGcIds, 1024);
   if (r.failed()) return r.error();
 
   if (version != kCniProtocolVersion)
@@ -133,11 +144,28 @@ Result<CniRequest> ParseCniRequest(std::string_view line) {
     req.op = CniOp::kDel;
   } else if (op == "check") {
     req.op = CniOp::kCheck;
+  } else if (op == "gc") {
+    req.op = CniOp::kGc;
+  } else if (op == "status") {
+    req.op = CniOp::kStatus;
   } else {
-    return Error::Invalid(op.empty() ? "op: missing" : "op: unknown operation (want add, del or check)");
+    return Error::Invalid(op.empty() ? "op: missing"
+                                     : "op: unknown operation (want add, del, check, gc or status)");
   }
-  if (!IsValidContainerId(req.container_id))
+  const bool per_container = req.op != CniOp::kGc && req.op != CniOp::kStatus;
+  if (per_container && !IsValidContainerId(req.container_id))
     return Error::Invalid("container_id: missing or not a valid container id");
+  if (!req.container_id.empty() && !IsValidContainerId(req.container_id))
+    return Error::Invalid("container_id: not a valid container id");
+  for (const std::string& id : req.valid_container_ids) {
+    if (!IsValidContainerId(id)) return Error::Invalid("valid: not a valid container id");
+  }
+  if (!per_container) {  // gc and status are about no container: their fields mean nothing
+    CniRequest only;
+    only.op = req.op;
+    only.valid_container_ids = std::move(req.valid_container_ids);
+    return only;
+  }
   if (!req.ifname.empty() && !IsValidIfname(req.ifname))
     return Error::Invalid("ifname: not a valid interface name");
   if (!req.host_ifname.empty() && !IsValidIfname(req.host_ifname))
@@ -164,6 +192,9 @@ Result<CniReply> ParseCniReply(std::string_view line) {
   if (!problem.empty()) return Error::Invalid("reply: " + problem);
   Reader r(j, "reply");
   r.String("error", reply.error, kMaxError);
+  std::int64_t removed = 0;
+  r.Integer("removed", removed, 0, UINT32_MAX);
+  reply.removed = static_cast<std::uint32_t>(removed);
   if (r.failed()) return r.error();
   if (!reply.ok && reply.error.empty()) reply.error = "flowd gave no reason";
   return reply;

@@ -1,6 +1,7 @@
 #include "flows/flowd/daemon/daemon.h"
 
 #include <grpcpp/grpcpp.h>
+#include <net/if.h>
 #include <prometheus/registry.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 
 #include "flows/api/http/metrics_server.h"
 #include "flows/api/tls/credentials.h"
+#include "flows/datapath/attachment.h"
 #include "flows/datapath/counters.h"
 #include "flows/datapath/flow_sweeper.h"
 #include "flows/datapath/links.h"
@@ -21,6 +23,7 @@
 #include "flows/datapath/ring_reader.h"
 #include "flows/flowd/cni/cni_server.h"
 #include "flows/flowd/cni/registry_sink.h"
+#include "flows/flowd/daemon/gone_interfaces.h"
 #include "flows/flowd/daemon/graph_feeder.h"
 #include "flows/flowd/daemon/graph_maintainer.h"
 #include "flows/flowd/daemon/graph_service.h"
@@ -165,6 +168,7 @@ struct Daemon::Parts {
   Status StartKubernetes();
   Status StartServers();
   void SaveEndpoints();
+  void ForgetGoneInterfaces(const char* which);
   void Housekeeping();
   ~Parts();
 };
@@ -180,6 +184,9 @@ Status Daemon::Parts::StartIdentity() {
     spdlog::warn("endpoints: {} (starting empty)", s.error().message);
   }
   saved_generation = endpoints.generation();
+  // Pods deleted while flowd was down: their interfaces are gone. (After
+  // noting the generation: the file must lose them too.)
+  ForgetGoneInterfaces("restored");
   if (!options.endpoints_file.empty()) {
     auto inv = LoadStaticFile(options.endpoints_file);
     if (!inv) return inv.error();
@@ -243,12 +250,16 @@ Status Daemon::Parts::StartDatapath() {
   const std::string link_pins = options.datapath.pin_root.empty() ? "" : options.datapath.pin_root + "/links";
   if (!link_pins.empty()) {
     if (Status s = datapath::EnsureBpffsDir(link_pins); !s) return s;
+    // Links of interfaces deleted while flowd was down: pinned, attached to nothing.
+    for (const std::string& pin : datapath::RemoveStaleLinkPins(link_pins))
+      spdlog::info("attach: removed the pinned link {} (its interface went while flowd was down)", pin);
   }
   hooks = std::make_unique<datapath::KernelHooks>(*datapath, link_pins, options.keep_attached);
   link_watcher = std::make_unique<LinkWatcher>(
-      *links, *hooks, LinkWatcherOptions{.policy = options.attach, .log = [](const std::string& m) {
-                                           spdlog::warn("attach: {}", m);
-                                         }});
+      *links, *hooks,
+      LinkWatcherOptions{.policy = options.attach,
+                         .log = [](const std::string& m) { spdlog::warn("attach: {}", m); },
+                         .on_links_gone = [this] { ForgetGoneInterfaces("known"); }});
 
   store = std::make_unique<FlowStore>(options.store_capacity);
   identities = std::make_unique<RegistryIdentityResolver>(endpoints, services, options.node_name);
@@ -383,6 +394,14 @@ Status Daemon::Parts::StartServers() {
     spdlog::info("metrics on http://{}/metrics", options.metrics_address);
   }
   return OkStatus();
+}
+
+void Daemon::Parts::ForgetGoneInterfaces(const char* which) {
+  const std::size_t n = ForgetEndpointsOfGoneInterfaces(
+      endpoints, [](const std::string& ifname) -> std::uint32_t { return if_nametoindex(ifname.c_str()); });
+  if (n > 0)
+    spdlog::info("endpoints: forgot {} {} pod(s) whose interface is gone (their CNI DEL was missed)", n,
+                 which);
 }
 
 void Daemon::Parts::SaveEndpoints() {

@@ -34,21 +34,27 @@ void LinkWatcher::Run(const std::stop_token& stop) {
   while (!stop.stop_requested()) {
     // Wait without the lock: a CNI ADD must not queue behind an idle wait.
     auto events = links_.WaitForEvents(options_.event_wait);
-    std::lock_guard lock(manager_mu_);
-    if (!events) {
-      if (options_.log) options_.log("link events: " + events.error().message + "; resyncing");
-      next_resync = std::chrono::steady_clock::now();
-    } else if (!events->empty()) {
-      manager_.ApplyEvents(*events);
-      LogErrorsLocked();
-      PublishLocked();
+    bool gone = false;
+    {
+      std::lock_guard lock(manager_mu_);
+      if (!events) {
+        if (options_.log) options_.log("link events: " + events.error().message + "; resyncing");
+        next_resync = std::chrono::steady_clock::now();
+      } else if (!events->empty()) {
+        manager_.ApplyEvents(*events);
+        LogErrorsLocked();
+        PublishLocked();
+        for (const auto& ev : *events) gone = gone || ev.type == datapath::LinkEvent::Type::kRemoved;
+      }
+      if (std::chrono::steady_clock::now() >= next_resync) {
+        if (Status s = manager_.Resync(); !s && options_.log) options_.log("resync: " + s.error().message);
+        LogErrorsLocked();
+        PublishLocked();
+        next_resync = std::chrono::steady_clock::now() + options_.resync_interval;
+        gone = true;
+      }
     }
-    if (std::chrono::steady_clock::now() >= next_resync) {
-      if (Status s = manager_.Resync(); !s && options_.log) options_.log("resync: " + s.error().message);
-      LogErrorsLocked();
-      PublishLocked();
-      next_resync = std::chrono::steady_clock::now() + options_.resync_interval;
-    }
+    if (gone && options_.on_links_gone) options_.on_links_gone();
   }
 }
 
@@ -58,8 +64,15 @@ Status LinkWatcher::AttachPod(const std::string& ifname, std::uint32_t ifindex) 
   if (ifindex != 0 && ifindex != actual)
     return Error::Invalid("interface " + ifname + " has index " + std::to_string(actual) + ", not " +
                           std::to_string(ifindex) + ": it was replaced");
+  // The kernel's kind, not the CNI's word: a bridge must never be taken for a veth.
+  std::string kind = "veth";
+  if (auto all = links_.List(); all) {
+    for (const auto& l : *all) {
+      if (l.ifindex == actual) kind = l.kind;
+    }
+  }
   std::lock_guard lock(manager_mu_);
-  Status s = manager_.AttachPod({actual, ifname, "veth"});
+  Status s = manager_.AttachPod({actual, ifname, kind});
   PublishLocked();
   return s;
 }

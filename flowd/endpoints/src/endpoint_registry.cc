@@ -173,24 +173,41 @@ Status EndpointRegistry::Upsert(Endpoint ep) {
   return s;
 }
 
-bool EndpointRegistry::RemoveByContainerId(std::string_view container_id) {
-  std::unique_lock lock(mu_);
-  auto it = table_.by_cid.find(std::string(container_id));
-  if (it == table_.by_cid.end()) return false;
-  const std::uint64_t id = it->second;
-  Endpoint ep = *table_.records.at(id);
+void EndpointRegistry::Table::DropCni(std::uint64_t id) {
+  Endpoint ep = *records.at(id);
   ep.sources &= static_cast<std::uint8_t>(~static_cast<std::uint8_t>(EndpointSource::kCni));
   if (ep.sources == 0) {
-    table_.Erase(id);
+    Erase(id);
   } else {
     // Still a pod per the API: keep its identity and addresses, forget the sandbox.
     ep.container_id.clear();
     ep.host_ifname.clear();
     ep.host_ifindex = 0;
-    table_.Put(id, std::move(ep));
+    Put(id, std::move(ep));
   }
+}
+
+bool EndpointRegistry::RemoveByContainerId(std::string_view container_id) {
+  std::unique_lock lock(mu_);
+  auto it = table_.by_cid.find(std::string(container_id));
+  if (it == table_.by_cid.end()) return false;
+  table_.DropCni(it->second);
   ++generation_;
   return true;
+}
+
+std::size_t EndpointRegistry::RemoveByInterface(std::string_view ifname, std::uint32_t ifindex) {
+  if (ifname.empty()) return 0;
+  std::unique_lock lock(mu_);
+  std::vector<std::uint64_t> matches;
+  for (const auto& [id, ep] : table_.records) {
+    if (ep->host_ifname != ifname) continue;
+    if (ifindex != 0 && ep->host_ifindex != 0 && ep->host_ifindex != ifindex) continue;  // a newer namesake
+    matches.push_back(id);
+  }
+  for (const std::uint64_t id : matches) table_.DropCni(id);
+  if (!matches.empty()) ++generation_;
+  return matches.size();
 }
 
 bool EndpointRegistry::RemoveByUid(std::string_view uid) {

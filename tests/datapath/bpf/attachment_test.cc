@@ -11,8 +11,10 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "empty.skel.h"
 #include "flows/datapath/loader.h"
@@ -175,6 +177,55 @@ TEST_F(AttachTest, ReattachAfterRestartSwapsTheProgramInsteadOfAddingOne) {
   }
   EXPECT_TRUE(TcxNames(AttachPoint::kTcIngress).empty());
   EXPECT_LT(bpf_obj_get((pins + "/fl-test0@tc-ingress").c_str()), 0) << "the pin went with the link";
+  std::filesystem::remove_all(pins);
+}
+
+// A veth deleted while no daemon ran: its kept links stay pinned, detached.
+// The next daemon's start removes exactly those pins.
+TEST_F(AttachTest, PinsOfInterfacesGoneWhileDownAreRemovedAtStart) {
+  const std::string pins = "/sys/fs/bpf/flows-test-stale-" + std::to_string(getpid());
+  ASSERT_TRUE(datapath::EnsureBpffsDir(pins).ok());
+  ASSERT_EQ(std::system("ip link add fl-gone0 type veth peer name fl-gone1 && ip link set fl-gone0 up && "
+                        "ip link add fl-vlan.7 type veth peer name fl-vlan1 && ip link set fl-vlan.7 up"),
+            0);
+  struct Kept {
+    std::string ifname;
+    AttachPoint point;
+  };
+  const std::vector<Kept> kept = {{"fl-test0", AttachPoint::kTcIngress},
+                                  {"fl-gone0", AttachPoint::kTcIngress},
+                                  {"fl-gone0", AttachPoint::kTcEgress},
+                                  {"fl-vlan.7", AttachPoint::kTcEgress}};
+  for (const Kept& k : kept) {
+    const int fd = k.point == AttachPoint::kTcIngress ? dp_->tc_ingress_fd() : dp_->tc_egress_fd();
+    auto a = Attachment::Attach(fd, if_nametoindex(k.ifname.c_str()), k.ifname, k.point, pins);
+    ASSERT_TRUE(a.ok()) << k.ifname << ": " << a.error().message;
+    a->Keep();  // the daemon stops, the links stay
+  }
+  auto pinned = [&](const std::string& name) { return std::filesystem::exists(pins + "/" + name); };
+  ASSERT_TRUE(pinned("fl-gone0@tc-ingress"));
+  ASSERT_TRUE(pinned("fl-vlan+7@tc-egress"));
+  // Meanwhile the pod goes (and its veth), and nobody is listening.
+  ASSERT_EQ(std::system("ip link del fl-gone0"), 0);
+  std::ofstream(pins + "/not-a-link") << "";  // bpffs refuses regular files; if it did not, it stays
+
+  auto removed = datapath::RemoveStaleLinkPins(pins);
+  std::sort(removed.begin(), removed.end());
+  EXPECT_EQ(removed, (std::vector<std::string>{"fl-gone0@tc-egress", "fl-gone0@tc-ingress"}));
+  EXPECT_FALSE(pinned("fl-gone0@tc-ingress"));
+  EXPECT_FALSE(pinned("fl-gone0@tc-egress"));
+  EXPECT_TRUE(pinned("fl-test0@tc-ingress")) << "a live interface keeps its link";
+  EXPECT_TRUE(pinned("fl-vlan+7@tc-egress")) << "escaped names are read back";
+  EXPECT_EQ(TcxNames(AttachPoint::kTcIngress).size(), 1u);
+
+  // A name now held by another interface: the old link is stale too.
+  ASSERT_EQ(std::system("ip link del fl-vlan.7 && ip link add fl-vlan.7 type veth peer name fl-vlan2"), 0);
+  EXPECT_EQ(datapath::RemoveStaleLinkPins(pins), std::vector<std::string>{"fl-vlan+7@tc-egress"});
+  EXPECT_TRUE(datapath::RemoveStaleLinkPins(pins).empty()) << "nothing left to clean";
+  // Reusing the live pin still works after the clean-up.
+  auto again = Attachment::Attach(dp_->tc_ingress_fd(), ifindex_, "fl-test0", AttachPoint::kTcIngress, pins);
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->reused());
   std::filesystem::remove_all(pins);
 }
 

@@ -134,20 +134,41 @@ TEST(InterfaceManager, ResyncForgetsVanishedLinks) {
   EXPECT_EQ(m.interfaces().count(kVeth.ifindex), 0u);
 }
 
-TEST(InterfaceManager, CniNamedPodVethIsAttachedWhateverItsName) {
+TEST(InterfaceManager, CniNamedPodVethIsAttachedWithinThePatterns) {
   FakeLinks links;
   FakeHooks hooks;
   InterfaceManager m(links, hooks, {});
-  const LinkInfo custom{8, "pod-eth-7", "veth"};  // matches no pattern
-  ASSERT_TRUE(m.AttachPod(custom));
-  EXPECT_TRUE(hooks.attached().count({8, AttachPoint::kTcIngress}));
-  EXPECT_TRUE(hooks.attached().count({8, AttachPoint::kTcEgress}));
-  EXPECT_FALSE(m.interfaces().at(8).node_nic);
+  ASSERT_TRUE(m.AttachPod(kVeth));
+  EXPECT_TRUE(hooks.attached().count({kVeth.ifindex, AttachPoint::kTcIngress}));
+  EXPECT_TRUE(hooks.attached().count({kVeth.ifindex, AttachPoint::kTcEgress}));
+  EXPECT_FALSE(m.interfaces().at(kVeth.ifindex).node_nic);
   // A second request (a repeated ADD) attaches nothing twice.
   const int calls = hooks.attach_calls();
-  ASSERT_TRUE(m.AttachPod(custom));
+  ASSERT_TRUE(m.AttachPod(kVeth));
   EXPECT_EQ(hooks.attach_calls(), calls);
-  EXPECT_FALSE(m.AttachPod(kBridge));
+}
+
+TEST(InterfaceManager, CniNeverAttachesOutsideThePatternsOrToABridge) {
+  FakeLinks links;
+  FakeHooks hooks;
+  AttachPolicy p;
+  InterfaceManager m(links, hooks, p);
+  // What a confused prevResult may name: the node's bridge, its NIC, lo, a
+  // veth the operator did not ask flowd to watch.
+  for (const LinkInfo& l : {kBridge, kOther, kEth0, kLo, LinkInfo{8, "pod-eth-7", "veth"}}) {
+    auto s = m.AttachPod(l);
+    EXPECT_FALSE(s) << l.name;
+  }
+  EXPECT_EQ(hooks.attach_calls(), 0);
+  EXPECT_TRUE(m.interfaces().empty());
+  auto s = m.AttachPod(LinkInfo{8, "pod-eth-7", "veth"});
+  EXPECT_NE(s.error().message.find("--interfaces"), std::string::npos) << s.error().message;
+
+  // Even a pattern that matches everything never makes a bridge a pod's.
+  p.pod_patterns = {"*"};
+  InterfaceManager all(links, hooks, p);
+  EXPECT_FALSE(all.AttachPod(kBridge));
+  EXPECT_TRUE(all.AttachPod(LinkInfo{8, "pod-eth-7", "veth"}));
 }
 
 }  // namespace

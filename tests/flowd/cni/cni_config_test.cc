@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "flows/flowd/cni/cni_protocol.h"
+
 namespace flows::flowd {
 namespace {
 
@@ -23,18 +25,67 @@ TEST(CniConfig, DecodeFailures) {
 }
 
 TEST(CniConfig, Versions) {
-  for (const char* v : {"0.3.0", "0.3.1", "0.4.0", "1.0.0"}) {
-    EXPECT_TRUE(CheckCniVersion(ordered_json{{"cniVersion", v}}).ok()) << v;
+  for (const char* v : {"0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"}) {
+    auto got = CniVersionOf(ordered_json{{"cniVersion", v}});
+    ASSERT_TRUE(got.ok()) << v;
+    EXPECT_EQ(*got, v);
+    EXPECT_TRUE(IsKnownCniVersion(v)) << v;
   }
-  for (const ordered_json& j : {ordered_json{{"cniVersion", "1.1.0"}}, ordered_json{{"cniVersion", "0.2.0"}},
-                                ordered_json{{"cniVersion", 1}}, ordered_json::object()}) {
-    EXPECT_FALSE(CheckCniVersion(j).ok()) << j.dump();
+  // Unknown versions are returned (the plugin passes their results through), not refused.
+  for (const char* v : {"0.2.0", "1.2.0", "9.9.9", ""}) {
+    auto got = CniVersionOf(ordered_json{{"cniVersion", v}});
+    ASSERT_TRUE(got.ok()) << v;
+    EXPECT_EQ(*got, v);
+    EXPECT_FALSE(IsKnownCniVersion(v)) << v;
   }
-  auto s = CheckCniVersion(ordered_json{{"cniVersion", "9.9.9"}});
-  EXPECT_NE(s.error().message.find("supports 0.3.0, 0.3.1, 0.4.0, 1.0.0"), std::string::npos);
+  for (const ordered_json& j : {ordered_json{{"cniVersion", 1}}, ordered_json::object()}) {
+    EXPECT_FALSE(CniVersionOf(j).ok()) << j.dump();
+  }
   EXPECT_TRUE(CniVersionHasCheck("0.4.0"));
   EXPECT_TRUE(CniVersionHasCheck("1.0.0"));
+  EXPECT_TRUE(CniVersionHasCheck("1.1.0"));
   EXPECT_FALSE(CniVersionHasCheck("0.3.1"));
+}
+
+TEST(CniConfig, VersionFromACniVersionsList) {
+  // A 1.1.0 conflist may carry "cniVersions"; the newest one we speak wins.
+  auto v = CniVersionOf(ordered_json::parse(R"({"cniVersions": ["0.4.0", "1.1.0", "2.0.0", "1.0.0"]})"));
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(*v, "1.1.0");
+  // "cniVersion" is what the runtime chose: it beats the list.
+  v = CniVersionOf(ordered_json::parse(R"({"cniVersion": "1.0.0", "cniVersions": ["1.0.0", "1.1.0"]})"));
+  EXPECT_EQ(*v, "1.0.0");
+  auto none = CniVersionOf(ordered_json::parse(R"({"cniVersions": ["2.0.0", 7]})"));
+  ASSERT_FALSE(none.ok());
+  EXPECT_NE(none.error().message.find("1.1.0"), std::string::npos) << none.error().message;
+}
+
+TEST(CniConfig, ValidAttachments) {
+  auto ids = ParseValidAttachments(ordered_json::parse(R"({"cni.dev/valid-attachments": [
+      {"containerID": "aa11", "ifname": "eth0"}, {"containerID": "aa11", "ifname": "net1"},
+      {"containerID": "bb22", "ifname": "eth0", "extra": true}]})"));
+  ASSERT_TRUE(ids.ok()) << ids.error().message;
+  EXPECT_EQ(*ids, (std::vector<std::string>{"aa11", "bb22"}));
+  // libcni's other spelling, and an empty list (every attachment is stale).
+  ids = ParseValidAttachments(ordered_json::parse(R"({"cni.dev/attachments": [{"containerID": "cc33"}]})"));
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(*ids, std::vector<std::string>{"cc33"});
+  ids = ParseValidAttachments(ordered_json::parse(R"({"cni.dev/valid-attachments": []})"));
+  ASSERT_TRUE(ids.ok());
+  EXPECT_TRUE(ids->empty());
+  // A missing or broken list is not "nothing is valid".
+  for (const char* bad :
+       {R"({})", R"({"cni.dev/valid-attachments": null})",
+        R"({"cni.dev/valid-attachments": {"containerID": "a"}})",
+        R"({"cni.dev/valid-attachments": [{"ifname": "eth0"}]})",
+        R"({"cni.dev/valid-attachments": [{"containerID": "../x"}]})",
+        R"({"cni.dev/valid-attachments": [{"containerID": 5}]})", R"({"cni.dev/valid-attachments": [1]})"}) {
+    EXPECT_FALSE(ParseValidAttachments(ordered_json::parse(bad)).ok()) << bad;
+  }
+  ordered_json many = {{"cni.dev/valid-attachments", ordered_json::array()}};
+  for (std::size_t i = 0; i <= kMaxCniGcIds; ++i)
+    many["cni.dev/valid-attachments"].push_back({{"containerID", "c" + std::to_string(i)}});
+  EXPECT_FALSE(ParseValidAttachments(many).ok());
 }
 
 TEST(CniConfig, DefaultsAndOurFields) {

@@ -10,14 +10,19 @@ namespace {
 using nlohmann::ordered_json;
 namespace t = testing;
 
-const IsBridgeFn kNoKernel = [](const std::string&) { return false; };
+const LinkKindFn kNoKernel = nullptr;
 
-Result<PodPlumbing> Parse(const char* text, const IsBridgeFn& is_bridge = kNoKernel) {
-  return ParsePrevResult(ordered_json::parse(text), is_bridge);
+// A kernel that knows `bridge` as a bridge and every other name as a veth.
+LinkKindFn BridgeIs(std::string bridge) {
+  return [bridge](const std::string& n) { return std::string(n == bridge ? "bridge" : "veth"); };
+}
+
+Result<PodPlumbing> Parse(const char* text, const LinkKindFn& link_kind = kNoKernel) {
+  return ParsePrevResult(ordered_json::parse(text), link_kind);
 }
 
 TEST(PrevResult, BridgeWithKernelSayingWhichIsTheBridge) {
-  auto p = Parse(t::kBridgeResult100, [](const std::string& n) { return n == "cni-exp0"; });
+  auto p = Parse(t::kBridgeResult100, BridgeIs("cni-exp0"));
   ASSERT_TRUE(p.ok()) << p.error().message;
   EXPECT_EQ(p->host_ifname, "veth6a1ec340");
   EXPECT_EQ(p->ips, std::vector<std::string>{"10.77.0.2"});
@@ -39,9 +44,47 @@ TEST(PrevResult, Bridge040) {
 TEST(PrevResult, KernelBridgeCheckBeatsListOrder) {
   // A plugin that lists its bridge last is still handled.
   auto p = Parse(R"({"interfaces": [{"name": "veth1"}, {"name": "br0"}, {"name": "eth0", "sandbox": "/n"}]})",
-                 [](const std::string& n) { return n == "br0"; });
+                 BridgeIs("br0"));
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->host_ifname, "veth1");
+}
+
+TEST(PrevResult, AVethBeatsAnyOtherKindWhereverListed) {
+  // The kernel's kinds, not the order: the node's own NIC or a bridge the
+  // result happens to list after the veth is never the pod's interface.
+  const LinkKindFn kinds = [](const std::string& n) -> std::string {
+    if (n == "cni0") return "bridge";
+    if (n == "eth0") return "device";
+    return n == "vethab" ? "veth" : "";
+  };
+  for (const char* text : {
+           R"({"interfaces": [{"name": "cni0"}, {"name": "vethab"}, {"name": "eth0", "sandbox": "/n"}]})",
+           R"({"interfaces": [{"name": "vethab"}, {"name": "cni0"}, {"name": "eth0", "sandbox": "/n"}]})",
+           R"({"interfaces": [{"name": "vethab"}, {"name": "eth0"}, {"name": "cni0"}]})",
+       }) {
+    auto p = Parse(text, kinds);
+    ASSERT_TRUE(p.ok()) << text;
+    EXPECT_EQ(p->host_ifname, "vethab") << text;
+  }
+}
+
+TEST(PrevResult, NoVethAndOnlyABridgeOrUnknownNamesGivesNoHostInterface) {
+  // An interface this namespace does not have ("") cannot be attached to
+  // from here; a bridge never is the pod's.
+  const LinkKindFn kinds = [](const std::string& n) -> std::string { return n == "cni0" ? "bridge" : ""; };
+  auto p =
+      Parse(R"({"interfaces": [{"name": "cni0"}, {"name": "vethgone"}, {"name": "eth0", "sandbox": "/n"}]})",
+            kinds);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->host_ifname, "");
+}
+
+TEST(PrevResult, AnInterfaceWithASandboxIsThePodsEvenIfItsNameIsAVethHere) {
+  // eth0 in the pod and a host link that happens to be called eth0.
+  auto p = Parse(R"({"interfaces": [{"name": "eth0", "sandbox": "/n"}, {"name": "veth9"}]})",
+                 [](const std::string&) { return std::string("veth"); });
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->host_ifname, "veth9");
 }
 
 TEST(PrevResult, Ptp) {

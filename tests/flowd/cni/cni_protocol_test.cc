@@ -50,6 +50,39 @@ TEST(CniProtocol, MinimalRequestsAndOps) {
   }
 }
 
+TEST(CniProtocol, GcAndStatusNeedNoContainer) {
+  CniRequest gc;
+  gc.op = CniOp::kGc;
+  gc.valid_container_ids = {"aa11", "bb22"};
+  const std::string line = SerializeCniRequest(gc);
+  EXPECT_EQ(line, "{\"v\":1,\"op\":\"gc\",\"valid\":[\"aa11\",\"bb22\"]}\n");
+  auto back = ParseCniRequest(line);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->op, CniOp::kGc);
+  EXPECT_EQ(back->valid_container_ids, gc.valid_container_ids);
+  // An empty list is a list: nothing is valid.
+  back = ParseCniRequest(R"({"op": "gc", "valid": []})");
+  ASSERT_TRUE(back.ok());
+  EXPECT_TRUE(back->valid_container_ids.empty());
+
+  CniRequest status;
+  status.op = CniOp::kStatus;
+  back = ParseCniRequest(SerializeCniRequest(status));
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(back->op, CniOp::kStatus);
+
+  for (const char* bad : {R"({"op": "gc", "valid": ["../x"]})", R"({"op": "gc", "valid": "aa11"})",
+                          R"({"op": "status", "container_id": "-x"})"}) {
+    EXPECT_FALSE(ParseCniRequest(bad).ok()) << bad;
+  }
+  // The biggest list flows-cni sends fits in one line.
+  gc.valid_container_ids.clear();
+  for (std::size_t i = 0; i < kMaxCniGcIds; ++i)
+    gc.valid_container_ids.push_back(std::string(64, 'a') + std::to_string(i));
+  EXPECT_LE(SerializeCniRequest(gc).size(), kMaxCniLine);
+  EXPECT_TRUE(ParseCniRequest(SerializeCniRequest(gc)).ok());
+}
+
 TEST(CniProtocol, BadRequests) {
   struct Case {
     std::string line;

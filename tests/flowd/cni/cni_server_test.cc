@@ -43,8 +43,14 @@ class FakeSink : public EndpointSink {
     }
     return false;
   }
+  std::uint32_t OnGc(const std::vector<std::string>& valid) override {
+    std::lock_guard lock(mu);
+    gc_valid.push_back(valid);
+    return 2;
+  }
 
   std::mutex mu;
+  std::vector<std::vector<std::string>> gc_valid;
   std::vector<Endpoint> added;
   std::vector<std::string> deleted;
   std::chrono::milliseconds delay{0};
@@ -186,6 +192,23 @@ TEST_F(CniServerTest, DelAndCheck) {
   }
   std::lock_guard lock(sink_.mu);
   EXPECT_EQ(sink_.deleted, (std::vector<std::string>{"cid1", "cid1"}));
+}
+
+TEST_F(CniServerTest, GcAndStatus) {
+  CniRequest gc;
+  gc.op = CniOp::kGc;
+  gc.valid_container_ids = {"keep1"};
+  auto reply = SendCniRequest(path_, gc, 2s);
+  ASSERT_TRUE(reply.ok()) << reply.error().message;
+  EXPECT_TRUE(reply->ok);
+  EXPECT_EQ(reply->removed, 2u);
+  CniRequest status;
+  status.op = CniOp::kStatus;
+  reply = SendCniRequest(path_, status, 2s);
+  ASSERT_TRUE(reply.ok());
+  EXPECT_TRUE(reply->ok);
+  std::lock_guard lock(sink_.mu);
+  EXPECT_EQ(sink_.gc_valid, std::vector<std::vector<std::string>>{{"keep1"}});
 }
 
 TEST_F(CniServerTest, SeveralRequestsOnOneConnection) {
@@ -348,6 +371,61 @@ TEST(RegistrySink, RecordsAttachesAndForgets) {
   EXPECT_TRUE(sink.OnDel("cid1").ok());
   EXPECT_FALSE(sink.Knows("cid1"));
   EXPECT_FALSE(registry.LookupByIp("10.0.0.5"));
+}
+
+// What GC may drop: only what the CNI said, only of containers the runtime
+// no longer lists, and never a registration newer than the grace period.
+TEST(RegistrySink, GcForgetsTheCniEndpointsOfContainersNotListed) {
+  EndpointRegistry registry;
+  RegistrySink sink(registry, nullptr, std::chrono::seconds(0));
+  for (const char* cid : {"keep1", "gone1", "gone2"}) {
+    CniRequest req = Add(cid);
+    req.pod_uid = std::string("uid-") + cid;
+    req.pod_name = std::string("web-") + cid;
+    req.ips = {std::string(cid) == "keep1"   ? "10.0.0.1"
+               : std::string(cid) == "gone1" ? "10.0.0.2"
+                                             : "10.0.0.3"};
+    ASSERT_TRUE(sink.OnAdd(EndpointFromCniRequest(req, "node-1")).ok());
+  }
+  // gone2 is also a pod the Kubernetes API still describes: it keeps its identity.
+  Endpoint api;
+  api.namespace_ = "shop";
+  api.pod_name = "web-gone2";
+  api.pod_uid = "uid-gone2";
+  api.ips = {"10.0.0.3"};
+  api.AddSource(EndpointSource::kKubernetes);
+  ASSERT_TRUE(registry.Upsert(api).ok());
+  // A pod the API alone knows is not GC's business.
+  Endpoint other;
+  other.namespace_ = "shop";
+  other.pod_name = "api-only";
+  other.ips = {"10.0.0.9"};
+  other.AddSource(EndpointSource::kKubernetes);
+  ASSERT_TRUE(registry.Upsert(other).ok());
+
+  auto reply = ParseCniReply(HandleCniLine(R"({"op":"gc","valid":["keep1"]})", sink, "node-1"));
+  ASSERT_TRUE(reply.ok());
+  EXPECT_TRUE(reply->ok);
+  EXPECT_EQ(reply->removed, 2u);
+  EXPECT_TRUE(registry.LookupByContainerId("keep1"));
+  EXPECT_FALSE(registry.LookupByContainerId("gone1"));
+  EXPECT_FALSE(registry.LookupByIp("10.0.0.2"));
+  EXPECT_FALSE(registry.LookupByContainerId("gone2"));
+  auto kept = registry.LookupByIp("10.0.0.3");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->pod_name, "web-gone2");
+  EXPECT_EQ(kept->host_ifname, "");
+  EXPECT_TRUE(registry.LookupByIp("10.0.0.9"));
+  // Again: nothing left to drop.
+  EXPECT_EQ(sink.OnGc({"keep1"}), 0u);
+}
+
+TEST(RegistrySink, GcSparesAContainerJustRegistered) {
+  EndpointRegistry registry;
+  RegistrySink sink(registry, nullptr, std::chrono::seconds(3600));
+  ASSERT_TRUE(sink.OnAdd(EndpointFromCniRequest(Add("fresh1"), "node-1")).ok());
+  EXPECT_EQ(sink.OnGc({}), 0u);  // the runtime's list may predate this ADD
+  EXPECT_TRUE(registry.LookupByContainerId("fresh1"));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -47,6 +48,20 @@ class RecordingSink : public EndpointSink {
   bool Knows(const std::string& container_id) override {
     Record({{"op", "check"}, {"container_id", container_id}});
     return known_.count(container_id) > 0;
+  }
+  // Forgets every container not listed, as flowd's registry does.
+  std::uint32_t OnGc(const std::vector<std::string>& valid) override {
+    Record({{"op", "gc"}, {"valid", valid}});
+    std::uint32_t removed = 0;
+    for (auto it = known_.begin(); it != known_.end();) {
+      if (std::find(valid.begin(), valid.end(), *it) == valid.end()) {
+        it = known_.erase(it);
+        ++removed;
+      } else {
+        ++it;
+      }
+    }
+    return removed;
   }
 
  private:

@@ -16,8 +16,13 @@
 # keys in the same order) and only after the server's delayed reply; fail-
 # open (exit 0, result printed) with no socket and, within timeoutMs, with a
 # server that never answers; CHECK; DEL twice, the second without netns or
-# prevResult; VERSION; the spec's error codes for a broken config. Works
-# for cniVersion 1.0.0 and 0.4.0 conflists.
+# prevResult; VERSION; the spec's error codes for a broken config. Then
+# every spec version (0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0 from a cniVersions
+# list, and one nobody knows) through ADD, CHECK, DEL twice, GC and STATUS,
+# with flowd up and down: every verb succeeds, an unknown version's result
+# passes through untouched, GC reaches flowd with the valid list, and CHECK
+# of a pod flowd forgot registers it again. Last, the host interface is the
+# kernel's veth even with another namespace's /sys and the bridge listed last.
 #
 # Everything lives in namespaces and a temp dir this script creates and
 # removes (trap). Nothing is routed out: the node namespace has no uplink.
@@ -226,6 +231,11 @@ same_json_in_order "$WORK/state-d/0-bridge-ADD.out" "$WORK/state-d/1-flows-cni-A
 ms=$(out_of d 1-flows-cni-ADD.ms)
 ((ms >= 1900 && ms < 3500)) || fail "d: a mute flowd held flows-cni for $ms ms (timeoutMs 2000)"
 grep -q "did not answer in time" "$WORK/state-d/1-flows-cni-ADD.err" || fail "d: timeout not logged"
+# A flowd hung during DEL: the runtime's clean-up goes on after timeoutMs.
+runtime DEL "$NET100" d || fail "DEL d with a mute flowd failed: $(cat "$WORK/last.err" "$WORK/last.out")"
+ms=$(out_of d 1-flows-cni-DEL.ms)
+((ms >= 1900 && ms < 3500)) || fail "d: a mute flowd held DEL for $ms ms (timeoutMs 2000)"
+[[ $(out_of d 0-bridge-DEL.rc) == 0 ]] || fail "d: the bridge's DEL did not run after flows-cni's"
 kill "$MUTE_PID"
 wait "$MUTE_PID" 2>/dev/null || true
 rm -f "$SOCKET"
@@ -256,7 +266,7 @@ note "DEL twice ok; DEL without flowd ok"
 # Here-strings, not pipes: VERSION does not read stdin, and a writer into an
 # unread pipe would die of SIGPIPE under pipefail.
 ver=$(CNI_COMMAND=VERSION "$FLOWS_CNI" <<<'{"cniVersion": "1.0.0"}')
-jq -e '.cniVersion == "1.0.0" and (.supportedVersions | index("0.4.0") and index("1.0.0"))' <<<"$ver" >/dev/null ||
+jq -e '.cniVersion == "1.1.0" and (.supportedVersions | index("0.3.0") and index("0.4.0") and index("1.0.0") and index("1.1.0"))' <<<"$ver" >/dev/null ||
   fail "VERSION: $ver"
 ver=$(CNI_COMMAND=VERSION "$FLOWS_CNI" </dev/null)
 jq -e '.supportedVersions | length > 0' <<<"$ver" >/dev/null || fail "VERSION without stdin: $ver"
@@ -274,11 +284,135 @@ expect_error() { # <code> <config> [env...]
 }
 prev=$(cat "$WORK/state-c/0-bridge-ADD.out")
 expect_error 6 'not json'
-expect_error 1 '{"cniVersion": "2.0.0", "name": "n", "type": "flows-cni"}'
+expect_error 7 '{"cniVersion": "2.0.0", "name": "n", "type": "flows-cni"}'  # nothing to pass through
 expect_error 7 '{"cniVersion": "1.0.0", "name": "n", "type": "flows-cni"}'  # ADD without prevResult
 expect_error 4 "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"type\": \"flows-cni\", \"prevResult\": $prev}" \
   CNI_ARGS="K8S_POD_NAME=x;SURPRISE=1"
 expect_error 4 "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"type\": \"flows-cni\", \"prevResult\": $prev}" \
   CNI_CONTAINERID=
 note "VERSION and error codes ok"
+
+# ---- 8. every spec version, every verb, the real bridge in front -----------
+# 1.1.0 comes from a conflist's "cniVersions" list (negotiated by the
+# runtime); Debian's bridge speaks 1.0.0 at most, so it runs at 1.0.0 in
+# front of it (mini_runtime.py's note), as it does for a version nobody knows.
+conflist_v() { # <version> -> path
+  local v=$1 f="$WORK/net-v$1.conflist" bridge_v=$1 versions=""
+  case $v in 0.3.0 | 0.3.1 | 0.4.0 | 1.0.0) ;; *) bridge_v=1.0.0 ;; esac
+  [[ $v == 1.1.0 ]] && versions='"cniVersions": ["1.0.0", "1.1.0"],'
+  cat >"$f" <<JSON
+{"cniVersion": "$([[ $v == 1.1.0 ]] && echo 1.0.0 || echo "$v")", $versions "name": "flowsnet",
+ "plugins": [
+  {"type": "bridge", "cniVersion": "$bridge_v", "bridge": "$BRIDGE", "isGateway": true, "ipMasq": false,
+   "ipam": {"type": "host-local", "subnet": "10.250.0.0/24", "dataDir": "$WORK/ipam"}},
+  {"type": "flows-cni", "socket": "$SOCKET", "timeoutMs": 2000, "logFile": "$LOG_FILE"}]}
+JSON
+  echo "$f"
+}
+# flows-cni printed exactly the prevResult it was given (same keys, same order).
+passed_through() { # <pod> [suffix]
+  local state="$WORK/state-$1"
+  python3 - "$state/1-flows-cni-ADD.in" "$state/1-flows-cni-ADD.out" <<'PY'
+import json, sys
+load = lambda s: json.loads(s, object_pairs_hook=lambda pairs: pairs)
+given = dict(load(open(sys.argv[1]).read()))["prevResult"]
+sys.exit(0 if given == load(open(sys.argv[2]).read()) else 1)
+PY
+}
+registrations() { # <pod> <op>: how many the server recorded
+  jq -c --arg c "ctr-$1-$ID" --arg op "$2" 'select(.op == $op and .container_id == $c)' "$RECORD" | wc -l
+}
+VERSIONS=(0.3.0 0.3.1 0.4.0 1.0.0 1.1.0 9.9.9)
+start_server 0
+for v in "${VERSIONS[@]}"; do
+  pod="v${v//./}"
+  net=$(conflist_v "$v")
+  new_pod "$pod"
+  runtime ADD "$net" "$pod" || fail "$v: ADD: $(cat "$WORK/last.err" "$WORK/last.out")"
+  [[ $(jq -r .cniVersion "$WORK/state-$pod/1-flows-cni-ADD.in") == "$v" ]] || fail "$v: flows-cni ran at another version"
+  passed_through "$pod" || fail "$v: flows-cni changed the result: $(out_of "$pod" 1-flows-cni-ADD.out)"
+  peer=$(ip netns exec "$ID-$pod" cat /sys/class/net/eth0/iflink)
+  veth=$(ip -n "$NODE" -o link show | awk -F': ' -v idx="$peer" '$1 == idx {sub(/@.*/, "", $2); print $2}')
+  if [[ $v == 9.9.9 ]]; then
+    (($(registrations "$pod" add) == 0)) || fail "$v: an unknown version's result was read and registered"
+    grep -q 'cniVersion "9.9.9" is not one flows-cni knows' "$WORK/state-$pod/1-flows-cni-ADD.err" ||
+      fail "$v: pass-through not logged: $(out_of "$pod" 1-flows-cni-ADD.err)"
+  else
+    reg=$(jq -c --arg c "ctr-$pod-$ID" 'select(.op == "add" and .container_id == $c)' "$RECORD")
+    [[ $(jq -r .host_ifname <<<"$reg") == "$veth" ]] || fail "$v: registered $(jq -r .host_ifname <<<"$reg"), kernel says $veth"
+  fi
+  if [[ $v != 0.3.* ]]; then # CHECK exists from 0.4.0 on (the runtime does not send it before)
+    runtime CHECK "$net" "$pod" || fail "$v: CHECK: $(cat "$WORK/last.err" "$WORK/last.out")"
+  fi
+  if [[ $v == 1.1.0 ]]; then
+    # GC naming only this pod: the server forgets every other container
+    # (gcx, a pod whose DEL never came), then CHECK of gcx finds flowd
+    # without it and registers it again instead of failing.
+    new_pod gcx
+    runtime ADD "$(conflist_v 1.0.0)" gcx || fail "ADD gcx: $(cat "$WORK/last.err")"
+    runtime GC "$net" "$pod" --valid "ctr-$pod-$ID/eth0" || fail "GC: $(cat "$WORK/last.err" "$WORK/last.out")"
+    [[ -z $(out_of "$pod" 1-flows-cni-GC.out) ]] || fail "GC printed something"
+    [[ ! -e $WORK/state-$pod/0-bridge-GC.in ]] || fail "the runtime sent GC to a 1.0.0 plugin"
+    jq -e --arg c "ctr-$pod-$ID" 'select(.op == "gc") | .valid == [$c]' "$RECORD" >/dev/null ||
+      fail "GC did not reach the server with the valid list: $(grep '"gc"' "$RECORD")"
+    grep -q "forgot" "$WORK/state-$pod/1-flows-cni-GC.err" || fail "GC: removals not logged"
+    runtime STATUS "$net" "$pod" || fail "STATUS: $(cat "$WORK/last.err" "$WORK/last.out")"
+    [[ -z $(out_of "$pod" 1-flows-cni-STATUS.out) ]] || fail "STATUS printed something"
+    adds=$(registrations gcx add)
+    runtime CHECK "$(conflist_v 1.0.0)" gcx || fail "CHECK of a pod flowd forgot failed: $(cat "$WORK/last.err" "$WORK/last.out")"
+    (($(registrations gcx add) == adds + 1)) || fail "CHECK did not register the forgotten pod again"
+    grep -q "registered it again" "$WORK/state-gcx/1-flows-cni-CHECK.err" || fail "CHECK: re-registration not logged"
+  fi
+  runtime DEL "$net" "$pod" || fail "$v: DEL: $(cat "$WORK/last.err" "$WORK/last.out")"
+  # The runtime's retry once the sandbox is gone: no netns, no cached result.
+  runtime DEL "$net" "$pod" --no-netns --no-prev-result || fail "$v: second DEL: $(cat "$WORK/last.err" "$WORK/last.out")"
+  (($(registrations "$pod" del) == 2)) || fail "$v: expected 2 DELs at the server, got $(registrations "$pod" del)"
+  note "$v: ADD, CHECK, DEL, DEL again ok$([[ $v == 1.1.0 ]] && echo ', GC, STATUS ok')"
+done
+stop_server
+
+# ---- 9. the same with flowd down: every verb succeeds, and says so ----------
+for v in "${VERSIONS[@]}"; do
+  pod="d${v//./}"
+  net=$(conflist_v "$v")
+  new_pod "$pod"
+  runtime ADD "$net" "$pod" || fail "$v without flowd: ADD: $(cat "$WORK/last.err" "$WORK/last.out")"
+  passed_through "$pod" || fail "$v without flowd: result changed"
+  if [[ $v != 0.3.* ]]; then
+    runtime CHECK "$net" "$pod" || fail "$v without flowd: CHECK: $(cat "$WORK/last.err" "$WORK/last.out")"
+  fi
+  if [[ $v == 1.1.0 ]]; then
+    runtime GC "$net" "$pod" --valid "ctr-$pod-$ID/eth0" || fail "GC without flowd: $(cat "$WORK/last.err")"
+    grep -q "flowd not reachable" "$WORK/state-$pod/1-flows-cni-GC.err" || fail "GC without flowd: not logged"
+    runtime STATUS "$net" "$pod" || fail "STATUS without flowd: $(cat "$WORK/last.err")"
+    grep -q "flowd not reachable" "$WORK/state-$pod/1-flows-cni-STATUS.err" || fail "STATUS without flowd: not logged"
+  fi
+  runtime DEL "$net" "$pod" || fail "$v without flowd: DEL: $(cat "$WORK/last.err" "$WORK/last.out")"
+  grep -q "flowd not reachable" "$WORK/state-$pod/1-flows-cni-DEL.err" || fail "$v without flowd: DEL not logged"
+  runtime DEL "$net" "$pod" --no-netns --no-prev-result || fail "$v without flowd: second DEL"
+  [[ -z $(ip -n "$NODE" -o link show | grep -F "$(jq -r '.interfaces[1].name' "$WORK/state-$pod/0-bridge-ADD.out")@" || true) ]] ||
+    fail "$v without flowd: the runtime's clean-up stopped before the bridge plugin (veth still there)"
+done
+note "every verb and version without flowd ok"
+
+# ---- 10. which interface is the pod's: the kernel of the plugin's namespace -
+# Run the way a runtime in a container may run it: in the node's network
+# namespace (nsenter --net) but with another namespace's /sys mounted (here
+# the test's own), and with a prevResult that lists the bridge last. sysfs
+# would not know the bridge; netlink in the plugin's namespace does.
+start_server 0
+new_pod order
+runtime ADD "$NET100" order || fail "ADD order: $(cat "$WORK/last.err")"
+veth=$(jq -r '.interfaces[1].name' "$WORK/state-order/0-bridge-ADD.out")
+[[ -d /sys/class/net/$BRIDGE ]] && fail "precondition: this /sys must not show the node's bridge"
+reordered=$(jq -c '.interfaces |= [.[1], .[2], .[0]] | .ips[0].interface = 1' "$WORK/state-order/0-bridge-ADD.out")
+config=$(jq -c --argjson prev "$reordered" '.plugins[1] + {name: .name, cniVersion: .cniVersion, prevResult: $prev}' "$NET100")
+out=$(nsenter --net="/var/run/netns/$NODE" env CNI_COMMAND=ADD CNI_CONTAINERID="ctr-order2-$ID"   CNI_NETNS="/var/run/netns/$ID-order" CNI_IFNAME=eth0 CNI_PATH="$WORK/bin"   CNI_ARGS="IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=web-order" "$FLOWS_CNI" <<<"$config" 2>"$WORK/order.err") ||
+  fail "flows-cni ADD with the bridge listed last: $(cat "$WORK/order.err")"
+[[ $(jq -c . <<<"$out") == "$reordered" ]] || fail "result changed: $out"
+reg=$(jq -c --arg c "ctr-order2-$ID" 'select(.op == "add" and .container_id == $c)' "$RECORD")
+[[ $(jq -r .host_ifname <<<"$reg") == "$veth" ]] ||
+  fail "with the bridge listed last, flows-cni registered $(jq -r .host_ifname <<<"$reg"), not the pod's $veth"
+stop_server
+note "host interface chosen by the kernel's link kind, not by list order or sysfs"
 note "PASS"

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
 
 #include "fake_links.h"
@@ -54,6 +55,26 @@ TEST(LinkWatcher, HotPluggedVethIsAttachedAndNamed) {
   for (int i = 0; i < 200 && w.Role(11) != InterfaceRole::kUnknown; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   EXPECT_EQ(w.Role(11), InterfaceRole::kUnknown);
+}
+
+TEST(LinkWatcher, LinksGoingAwayAreReported) {
+  FakeLinks links;
+  links.links = {{7, "veth1234", "veth"}};
+  FakeHooks hooks;
+  std::atomic<int> calls{0};
+  LinkWatcherOptions o = FastOptions();
+  o.resync_interval = std::chrono::seconds(3600);
+  o.on_links_gone = [&] { ++calls; };
+  LinkWatcher w(links, hooks, o);
+  ASSERT_TRUE(w.Start());
+  links.Push({LinkEvent::Type::kAddedOrChanged, {8, "veth5678", "veth"}});
+  for (int i = 0; i < 200 && w.Role(8) != InterfaceRole::kPod; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(calls.load(), 0) << "an added link is not a gone one";
+  links.Push({LinkEvent::Type::kRemoved, {7, "veth1234", "veth"}});
+  for (int i = 0; i < 400 && calls.load() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_EQ(calls.load(), 1);
 }
 
 TEST(LinkWatcher, CniAttachRequestsAreChecked) {

@@ -157,6 +157,43 @@ TEST(EndpointRegistry, RemoveCniOnlyEndpointDropsIt) {
   EXPECT_FALSE(reg.LookupByName("shop", "web-1"));
 }
 
+// A pod whose DEL nobody heard: once its interface is gone, the CNI's
+// record goes, so the address's next holder is not named after it.
+TEST(EndpointRegistry, RemoveByInterfaceForgetsTheCniPart) {
+  EndpointRegistry reg;
+  ASSERT_TRUE(reg.Upsert(FromCni("cid1", "shop", "web-1", "uid-1", "10.0.0.5", "vethaa")).ok());
+  ASSERT_TRUE(reg.Upsert(FromCni("cid2", "shop", "web-2", "uid-2", "10.0.0.6", "vethbb")).ok());
+  EXPECT_EQ(reg.RemoveByInterface("vethaa", 7), 1u);
+  EXPECT_FALSE(reg.LookupByIp("10.0.0.5"));
+  EXPECT_FALSE(reg.LookupByContainerId("cid1"));
+  EXPECT_TRUE(reg.LookupByIp("10.0.0.6"));
+  EXPECT_EQ(reg.RemoveByInterface("vethaa", 7), 0u);  // idempotent
+  EXPECT_EQ(reg.RemoveByInterface("", 0), 0u);
+  // ifindex 0: whatever index it had.
+  EXPECT_EQ(reg.RemoveByInterface("vethbb", 0), 1u);
+  EXPECT_EQ(reg.size(), 0u);
+}
+
+TEST(EndpointRegistry, RemoveByInterfaceSparesANewerNamesakeAndTheApiPart) {
+  EndpointRegistry reg;
+  ASSERT_TRUE(reg.Upsert(FromCni("cid1", "shop", "web-1", "uid-1", "10.0.0.5", "vethaa")).ok());  // ifindex 7
+  ASSERT_TRUE(reg.Upsert(FromApi("shop", "web-1", "uid-1", "10.0.0.5")).ok());
+  // Another interface now has the name (index 9): not this pod's.
+  EXPECT_EQ(reg.RemoveByInterface("vethaa", 9), 0u);
+  EXPECT_TRUE(reg.LookupByContainerId("cid1"));
+  // Its own interface went: the API still lists the pod, so its identity
+  // stays (the API's word), but not the sandbox or the interface.
+  const auto gen = reg.generation();
+  EXPECT_EQ(reg.RemoveByInterface("vethaa", 7), 1u);
+  EXPECT_GT(reg.generation(), gen);
+  auto ep = reg.LookupByIp("10.0.0.5");
+  ASSERT_TRUE(ep);
+  EXPECT_EQ(ep->pod_name, "web-1");
+  EXPECT_TRUE(ep->host_ifname.empty());
+  EXPECT_TRUE(ep->container_id.empty());
+  EXPECT_FALSE(ep->From(EndpointSource::kCni));
+}
+
 TEST(EndpointRegistry, RemoveByName) {
   EndpointRegistry reg;
   ASSERT_TRUE(reg.Upsert(FromApi("shop", "web-1", "", "10.0.0.5")).ok());

@@ -69,6 +69,14 @@ class Attachment {
   bool keep_ = false;
 };
 
+// A restarted daemon's clean-up of <pin_dir>/<ifname>@<hook>: a link whose
+// interface went while no daemon ran (a pod deleted during an upgrade)
+// stays pinned, detached, forever otherwise. Removes (detaches and unlinks)
+// every pinned link whose interface is gone – the link drives no interface,
+// or the name it is pinned under is now another interface or none – and
+// returns the pin names removed. Pins that are not links are left alone.
+std::vector<std::string> RemoveStaleLinkPins(const std::string& pin_dir);
+
 // Programs attached at a TC hook (tcx) of an interface, in chain order:
 // for tests and `flows status`.
 struct AttachedProgram {

@@ -57,8 +57,9 @@ class InterfaceManager {
   // The second half of PollEvents, for callers that wait on the LinkSource
   // themselves (without holding the lock that guards this manager).
   void ApplyEvents(const std::vector<LinkEvent>& events);
-  // A pod's host-side veth named by the CNI: TC ingress and egress whatever
-  // its name. An error if either hook is missing afterwards.
+  // A pod's host-side veth named by the CNI: TC ingress and egress. Refused
+  // for a bridge, lo, or a name outside policy.pod_patterns; an error if
+  // either hook is missing afterwards.
   Status AttachPod(const LinkInfo& link);
 
   const std::map<std::uint32_t, InterfaceState>& interfaces() const { return state_; }

@@ -1,6 +1,6 @@
 // What flows-cni reads from its runtime: the network configuration on stdin
-// and CNI_ARGS from the environment (CNI spec 1.0.0; 0.3.x and 0.4.0 configs
-// are accepted too: their prevResult has the same shape).
+// and CNI_ARGS from the environment (CNI spec 1.1.0; 0.3.x, 0.4.0 and 1.0.0
+// configs are accepted too: their prevResult has the same shape).
 //
 // Each function is one stage of the plugin; the plugin maps a stage's
 // failure to the spec's error code (see CniCode).
@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "flows/common/result.h"
 
@@ -27,10 +28,11 @@ enum class CniCode : int {
   kDecodeFailure = 6,
   kInvalidConfig = 7,
   kTryAgainLater = 11,
-  kEndpointUnknown = 100,  // CHECK: flowd is up but has no endpoint for the container
 };
 
-inline constexpr std::array<std::string_view, 4> kCniSupportedVersions = {"0.3.0", "0.3.1", "0.4.0", "1.0.0"};
+// Oldest first; the last is what VERSION reports as its own.
+inline constexpr std::array<std::string_view, 5> kCniSupportedVersions = {"0.3.0", "0.3.1", "0.4.0", "1.0.0",
+                                                                          "1.1.0"};
 inline constexpr std::string_view kCniDefaultSocket = "/run/flows/cni.sock";
 inline constexpr std::size_t kMaxCniConfigBytes = 1 << 20;
 
@@ -47,12 +49,22 @@ struct CniConfig {
 
 // Stage 1 (code 6): the stdin bytes as a JSON object.
 Result<nlohmann::ordered_json> DecodeCniJson(std::string_view bytes);
-// Stage 2 (code 1): "cniVersion" is one we speak.
-Status CheckCniVersion(const nlohmann::ordered_json& config);
+// Stage 2: the config's version: "cniVersion", or (a 1.1.0 conflist handed
+// over as is) the highest of "cniVersions" that we speak. An error only if
+// neither field is there; a version we do not know is returned as it is
+// (the plugin then passes the prevResult through: see IsKnownCniVersion).
+Result<std::string> CniVersionOf(const nlohmann::ordered_json& config);
+bool IsKnownCniVersion(std::string_view version);
 // Stage 3 (code 7): our fields, typed and in range; the rest is ignored.
 Result<CniConfig> ParseCniConfig(const nlohmann::ordered_json& config);
 // CHECK exists from 0.4.0 on.
 bool CniVersionHasCheck(std::string_view version);
+
+// GC's "cni.dev/valid-attachments" (libcni also writes it as
+// "cni.dev/attachments"): the container ids of the attachments the runtime
+// still has, de-duplicated. An error if the list is absent or malformed: GC
+// then removes nothing, since a missing list is not "no pod is valid".
+Result<std::vector<std::string>> ParseValidAttachments(const nlohmann::ordered_json& config);
 
 // CNI_ARGS: "K8S_POD_NAMESPACE=shop;K8S_POD_NAME=web-1;K8S_POD_UID=...;IgnoreUnknown=1",
 // keys in any order. A key we do not know is an error unless IgnoreUnknown

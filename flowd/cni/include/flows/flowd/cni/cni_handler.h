@@ -2,8 +2,10 @@
 // Separate from the socket plumbing so it is tested (and fuzzed) directly.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "flows/common/result.h"
 #include "flows/flowd/cni/cni_protocol.h"
@@ -23,6 +25,12 @@ class EndpointSink {
   // Must succeed for an unknown container: DEL is repeated by runtimes.
   virtual Status OnDel(const std::string& container_id) = 0;
   virtual bool Knows(const std::string& container_id) = 0;
+  // GC: forget what the CNI said about every container not in `valid`;
+  // returns how many endpoints that was. The default forgets nothing.
+  virtual std::uint32_t OnGc(const std::vector<std::string>& valid) {
+    (void)valid;
+    return 0;
+  }
 };
 
 // A CNI registration as an endpoint of source "cni" on `node_name`.

@@ -3,12 +3,15 @@
 // (flowd's socket, the kernel's interface list), so every path is testable
 // without a runtime.
 //
-// Policy: observability must never keep a pod from starting. ADD prints the
-// previous result unchanged and succeeds even when flowd is down, slow or
-// refuses (logged); DEL always succeeds once its input is valid; CHECK fails
-// only when flowd answers that it does not know the container. Errors that
-// are the caller's – a config or environment that breaks the spec – are
-// reported the spec's way: error JSON on stdout and a non-zero exit.
+// Policy: observability must never keep a pod from starting, or from going.
+// ADD prints the previous result unchanged and succeeds even when flowd is
+// down, slow or refuses, and when the config's version, our own fields or
+// the prevResult make no sense to us (logged, the pod is not registered);
+// DEL succeeds for any input that names a container; CHECK never fails
+// because flowd forgot the pod (it registers it again); GC and STATUS
+// always succeed. What remains are errors that are the caller's – no
+// prevResult on ADD, an environment that breaks the spec, stdin that is not
+// JSON – reported the spec's way: error JSON on stdout and a non-zero exit.
 #pragma once
 
 #include <chrono>
@@ -37,10 +40,10 @@ CniEnv CniEnvFromProcess();
 struct CniPluginIo {
   std::function<Result<CniReply>(const std::string& socket, const CniRequest&, std::chrono::milliseconds)>
       send;
-  IsBridgeFn is_bridge;
+  LinkKindFn link_kind;
   std::function<std::uint32_t(const std::string& ifname)> ifindex;  // 0 if unknown
 };
-// The real world: SendCniRequest, /sys/class/net/<if>/bridge, if_nametoindex.
+// The real world: SendCniRequest, rtnetlink (LinkKindInThisNetns), if_nametoindex.
 CniPluginIo SystemCniPluginIo();
 
 struct CniPluginOutcome {

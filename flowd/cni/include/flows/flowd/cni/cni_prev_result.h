@@ -4,9 +4,12 @@
 // The reference bridge plugin reports three interfaces – the bridge, the
 // host veth, and the pod's eth0 (the only one with a "sandbox") – and its
 // IPs point (by index) at eth0. ptp reports the host veth and eth0. So:
-//   host interface = an interface without a sandbox that the kernel does
-//   not call a bridge; if several remain, the last one (plugins list the
-//   bridge before the veth they plug into it).
+//   host interface = an interface without a sandbox (one with a sandbox is
+//   in the pod) that the kernel, asked in the plugin's own namespace, calls
+//   a veth; failing that, one it knows and does not call a bridge. If
+//   several qualify, the last one (plugins list the bridge before the veth
+//   they plug into it). The list's order alone never decides: a bridge
+//   listed last must not be mistaken for the pod's interface.
 //   pod addresses  = every ips[] entry whose "interface" is a sandbox
 //   interface or is not given, without the prefix length; loopback
 //   addresses (the loopback plugin's) are left out.
@@ -26,10 +29,11 @@ struct PodPlumbing {
   std::vector<std::string> ips;  // canonical, de-duplicated
 };
 
-// Whether the kernel knows `ifname` as a bridge (sysfs in the real plugin).
-using IsBridgeFn = std::function<bool(const std::string& ifname)>;
+// The kernel's kind of link `ifname` ("veth", "bridge", "device", ...; ""
+// if there is none): LinkKindInThisNetns in the real plugin.
+using LinkKindFn = std::function<std::string(const std::string& ifname)>;
 
 // Errors (wrong types, bad addresses) name the offending field.
-Result<PodPlumbing> ParsePrevResult(const nlohmann::ordered_json& prev, const IsBridgeFn& is_bridge);
+Result<PodPlumbing> ParsePrevResult(const nlohmann::ordered_json& prev, const LinkKindFn& link_kind);
 
 }  // namespace flows::flowd

@@ -15,20 +15,22 @@
 namespace flows::flowd {
 
 inline constexpr int kCniProtocolVersion = 1;
-// Longest line either side accepts, newline included.
-inline constexpr std::size_t kMaxCniLine = 64 * 1024;
+// Longest line either side accepts, newline included: room for a GC's list
+// of every container id a node can have.
+inline constexpr std::size_t kMaxCniLine = 1024 * 1024;
+inline constexpr std::size_t kMaxCniGcIds = 8192;
 inline constexpr std::size_t kMaxCniIps = 64;
 // Field bounds; flows-cni checks CNI_ARGS against the same ones, so every
 // registration it sends is one flowd accepts.
 inline constexpr std::size_t kMaxCniName = 253;  // DNS subdomain: Kubernetes namespaces and names
 inline constexpr std::size_t kMaxCniUid = 128;   // UIDs are 36 bytes; room to spare, still bounded
 
-enum class CniOp : std::uint8_t { kAdd, kDel, kCheck };
-std::string_view CniOpName(CniOp op);  // "add", "del", "check"
+enum class CniOp : std::uint8_t { kAdd, kDel, kCheck, kGc, kStatus };
+std::string_view CniOpName(CniOp op);  // "add", "del", "check", "gc", "status"
 
 struct CniRequest {
   CniOp op = CniOp::kAdd;
-  std::string container_id;  // required for every op
+  std::string container_id;  // required for add, del and check
   std::string netns;         // empty on a repeated DEL
   std::string ifname;        // inside the pod, e.g. "eth0"
   std::string pod_namespace;
@@ -37,13 +39,17 @@ struct CniRequest {
   std::string host_ifname;  // host side of the pod's veth; empty if none was found
   std::uint32_t host_ifindex = 0;
   std::vector<std::string> ips;  // plain canonical addresses, no prefix length
+  // gc: the containers the runtime still has; flowd forgets the CNI's
+  // endpoints of every other container.
+  std::vector<std::string> valid_container_ids;
 };
 
 struct CniReply {
   bool ok = false;
-  bool attached = false;  // add: flowd's programs are on host_ifname
-  bool known = false;     // check: flowd has this container's endpoint
-  std::string error;      // why, when !ok
+  bool attached = false;      // add: flowd's programs are on host_ifname
+  bool known = false;         // check: flowd has this container's endpoint
+  std::string error;          // why, when !ok
+  std::uint32_t removed = 0;  // gc: endpoints forgotten
 };
 
 // One line, '\n'-terminated. Bytes that are not UTF-8 (CNI_ARGS come from

@@ -27,6 +27,10 @@ struct LinkWatcherOptions {
   std::chrono::milliseconds event_wait{500};
   std::chrono::seconds resync_interval{30};
   std::function<void(const std::string&)> log;  // attach failures; optional
+  // Called (on the watcher's thread, no lock held) after a link went away
+  // and after every resync – when a missed removal would be noticed: lets
+  // the daemon forget pods whose interface is gone. Optional.
+  std::function<void()> on_links_gone;
 };
 
 class LinkWatcher final : public InterfaceDirectory {
@@ -40,8 +44,9 @@ class LinkWatcher final : public InterfaceDirectory {
   void Stop();
 
   // A pod veth named by the CNI. `ifindex` 0: look the name up. An error if
-  // the interface is missing, was replaced (name and index disagree), or a
-  // hook could not be attached.
+  // the interface is missing, was replaced (name and index disagree), is a
+  // bridge or outside the policy's pod patterns, or a hook could not be
+  // attached.
   Status AttachPod(const std::string& ifname, std::uint32_t ifindex);
 
   InterfaceRole Role(std::uint32_t ifindex) const override;

@@ -39,6 +39,12 @@ class EndpointRegistry {
   // (or the static file) still describes stays, without its interface. May
   // be called twice; false if nothing matched.
   bool RemoveByContainerId(std::string_view container_id);
+  // The pod's host interface is gone (its DEL was missed: flowd was down or
+  // hung, or the pod's network had no flows-cni): drops what the CNI
+  // contributed to every endpoint recorded on `ifname` – with index
+  // `ifindex`, when both sides know one – exactly as RemoveByContainerId
+  // would. Returns how many endpoints that touched.
+  std::size_t RemoveByInterface(std::string_view ifname, std::uint32_t ifindex);
   // The pod is gone from the Kubernetes API: drops the whole endpoint.
   bool RemoveByUid(std::string_view uid);
   bool RemoveByName(std::string_view ns, std::string_view name);
@@ -81,6 +87,7 @@ class EndpointRegistry {
     void Unindex(std::uint64_t id, const Endpoint& ep);
     void Index(std::uint64_t id, const Endpoint& ep);
     void DropIp(std::uint64_t id, const std::string& ip);
+    void DropCni(std::uint64_t id);  // RemoveByContainerId's and RemoveByInterface's effect
     std::shared_ptr<const Endpoint> Find(const std::unordered_map<std::string, std::uint64_t>& index,
                                          const std::string& key) const;
   };
