@@ -51,7 +51,7 @@ class TestNode {
       std::lock_guard lock(losses_mu_);
       return losses_;
     });
-    peer_ = std::make_unique<flowd::PeerService>(id);
+    peer_ = std::make_unique<flowd::PeerService>(id, roster_);
     grpc::ServerBuilder b;
     b.AddListeningPort(address(), creds);
     b.RegisterService(observer_.get());
@@ -68,6 +68,9 @@ class TestNode {
     server_.reset();
   }
   bool running() const { return server_ != nullptr; }
+  // The nodes its Peer service announces besides itself (from the next
+  // Start); not owned.
+  void SetRoster(const flowd::PeerRoster* roster) { roster_ = roster; }
   // Served too from the next Start (e.g. flowd's GraphService); not owned.
   void AddService(grpc::Service* service) { extra_services_.push_back(service); }
 
@@ -107,6 +110,7 @@ class TestNode {
   std::unique_ptr<flowd::ObserverService> observer_;
   std::unique_ptr<flowd::PeerService> peer_;
   std::vector<grpc::Service*> extra_services_;
+  const flowd::PeerRoster* roster_ = nullptr;
   std::unique_ptr<grpc::Server> server_;
 };
 
