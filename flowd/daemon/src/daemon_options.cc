@@ -102,11 +102,11 @@ ParsedOptions ParseDaemonOptions(int argc, const char* const* argv) {
       ->group(api)
       ->capture_default_str();
   app.add_option("--peer-pods", o.peer_pods,
-                 "announce the nodes where these pods run as peers: [namespace/]label=value,... (flowd's "
+                 "announce the nodes where these pods run as peers: namespace/label=value,... (flowd's "
                  "DaemonSet; needs the Kubernetes API)")
       ->group(api)
       ->check([](const std::string& v) {
-        return ParsePeerPods(v) ? std::string() : "want [namespace/]label=value[,label=value...]";
+        return ParsePeerPods(v) ? std::string() : "want namespace/label=value[,label=value...]";
       });
   app.add_option("--store-capacity", o.store_capacity, "recent flows kept in memory")
       ->group(api)

@@ -51,13 +51,13 @@ std::vector<std::string> ReadyAddresses(const k8s::EndpointSlice& slice) {
 }
 
 std::optional<PeerPods> ParsePeerPods(const std::string& text) {
+  // The namespace is required: label keys may hold '/' too
+  // ("app.kubernetes.io/name"), namespace names never do.
+  const std::size_t slash = text.find('/');
+  if (slash == std::string::npos || slash == 0) return std::nullopt;
   PeerPods out;
-  std::string selector = text;
-  if (auto slash = text.find('/'); slash != std::string::npos) {
-    out.namespace_name = text.substr(0, slash);
-    selector = text.substr(slash + 1);
-    if (out.namespace_name.empty()) return std::nullopt;
-  }
+  out.namespace_name = text.substr(0, slash);
+  const std::string selector = text.substr(slash + 1);
   std::size_t pos = 0;
   while (pos <= selector.size()) {
     const std::size_t comma = std::min(selector.find(',', pos), selector.size());
@@ -72,7 +72,7 @@ std::optional<PeerPods> ParsePeerPods(const std::string& text) {
 
 std::optional<PeerNode> PeerFromPod(const k8s::Pod& pod, const PeerPods& peers) {
   if (peers.selector.empty()) return std::nullopt;
-  if (!peers.namespace_name.empty() && pod.meta.namespace_name != peers.namespace_name) return std::nullopt;
+  if (pod.meta.namespace_name != peers.namespace_name) return std::nullopt;
   for (const auto& [key, value] : peers.selector) {
     auto it = pod.meta.labels.find(key);
     if (it == pod.meta.labels.end() || it->second != value) return std::nullopt;

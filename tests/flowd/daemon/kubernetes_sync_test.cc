@@ -349,11 +349,13 @@ TEST(KubernetesSync, PeerPodsFlagForms) {
   ASSERT_TRUE(a);
   EXPECT_EQ(a->namespace_name, "kube-system");
   EXPECT_EQ(a->selector, (std::map<std::string, std::string>{{"app", "flowd"}}));
-  auto b = ParsePeerPods("app=flowd,tier=node");
+  // Label keys may hold '/' too: only the first one ends the namespace.
+  auto b = ParsePeerPods("flows/app.kubernetes.io/name=flows,app.kubernetes.io/component=flowd");
   ASSERT_TRUE(b);
-  EXPECT_EQ(b->namespace_name, "");
-  EXPECT_EQ(b->selector.size(), 2u);
-  for (const char* bad : {"", "flows/", "/app=x", "app", "=x", "app=x,", "ns/app=x,,b=c"})
+  EXPECT_EQ(b->namespace_name, "flows");
+  EXPECT_EQ(b->selector, (std::map<std::string, std::string>{{"app.kubernetes.io/component", "flowd"},
+                                                             {"app.kubernetes.io/name", "flows"}}));
+  for (const char* bad : {"", "flows/", "/app=x", "app=x", "ns/app", "ns/=x", "ns/app=x,", "ns/app=x,,b=c"})
     EXPECT_FALSE(ParsePeerPods(bad)) << bad;
 }
 

@@ -37,12 +37,12 @@ std::vector<std::string> ReadyAddresses(const k8s::EndpointSlice& slice);
 // Which pods are flowd's own (the DaemonSet's): each one running on a node,
 // with an address, is a node the Peer service announces.
 struct PeerPods {
-  std::string namespace_name;                   // "" : any namespace
+  std::string namespace_name;
   std::map<std::string, std::string> selector;  // labels every flowd pod carries; empty: off
   unsigned default_port = 4244;                 // when the pod declares no port named "grpc"
   PeerRoster* roster = nullptr;
 };
-// "ns/app=flowd,tier=x" (or "app=flowd") as PeerPods; nullopt when malformed.
+// "ns/app=flowd,tier=x" as PeerPods; nullopt when malformed.
 std::optional<PeerPods> ParsePeerPods(const std::string& text);
 // The node a flowd pod stands for, if it is one and is running with an address.
 std::optional<PeerNode> PeerFromPod(const k8s::Pod& pod, const PeerPods& peers);
