@@ -91,7 +91,8 @@ bool IsLoopback(std::string_view canonical) {
 }
 
 std::string JoinHostPort(std::string_view host, unsigned port) {
-  std::string out = host.find(':') != std::string_view::npos ? "[" + std::string(host) + "]" : std::string(host);
+  std::string out =
+      host.find(':') != std::string_view::npos ? "[" + std::string(host) + "]" : std::string(host);
   return out + ":" + std::to_string(port);
 }
 

@@ -272,7 +272,8 @@ Status Daemon::Parts::StartDatapath() {
                                          }});
 
   store = std::make_unique<FlowStore>(options.store_capacity);
-  identities = std::make_unique<RegistryIdentityResolver>(endpoints, services, namespace_labels, options.node_name);
+  identities =
+      std::make_unique<RegistryIdentityResolver>(endpoints, services, namespace_labels, options.node_name);
   converter = std::make_unique<FlowConverter>(options.node_name, *identities, *link_watcher, dns);
   pipeline =
       std::make_unique<IngestPipeline>(*converter, metrics.get(), namespaces, *store, graph_feeder.get());
@@ -314,13 +315,14 @@ Status Daemon::Parts::StartKubernetes() {
   if (!client) return client.error();
   kube = std::move(*client);
   if (!kube) return OkStatus();
-  kube_sync = std::make_unique<KubernetesSync>(endpoints, services, namespace_labels,
-                                               [](const std::string& m) { spdlog::warn("kubernetes: {}", m); });
+  kube_sync = std::make_unique<KubernetesSync>(
+      endpoints, services, namespace_labels, [](const std::string& m) { spdlog::warn("kubernetes: {}", m); });
   if (!options.peer_pods.empty()) {
     PeerPods pp = *ParsePeerPods(options.peer_pods);  // checked when parsing flags
     pp.roster = &peers;
     if (auto port = options.listen_address.rfind(':'); port != std::string::npos)
-      pp.default_port = static_cast<unsigned>(std::strtoul(options.listen_address.c_str() + port + 1, nullptr, 10));
+      pp.default_port =
+          static_cast<unsigned>(std::strtoul(options.listen_address.c_str() + port + 1, nullptr, 10));
     kube_sync->SetPeerPods(std::move(pp));
   }
   auto reflector_options = [] {
@@ -354,7 +356,8 @@ Status Daemon::Parts::StartServers() {
       .version = FLOWS_VERSION,
       .address = options.listen_address.empty() ? "unix://" + options.socket_path : options.listen_address,
       .tls = !options.tls_cert_file.empty(),
-      .tls_server_name = options.tls_cert_file.empty() ? "" : PeerTlsServerName(options.node_name, options.cluster_name),
+      .tls_server_name =
+          options.tls_cert_file.empty() ? "" : PeerTlsServerName(options.node_name, options.cluster_name),
       .cluster_name = options.cluster_name};
   observer = std::make_unique<ObserverService>(*store, namespaces, node,
                                                [this](std::uint64_t n) { losses->Add(kLostClient, n); });

@@ -161,9 +161,9 @@ k8s::InformerHandlers<k8s::Pod> KubernetesSync::PodHandlers() {
       if (auto node = PeerFromPod(p, peers_)) peer_pods.emplace(PodKey(p.meta), std::move(*node));
     }
     Pruned(endpoints_.RetainListed([&](const Endpoint& ep) {
-             return ep.pod_uid.empty() ? names.contains(ep.namespace_ + "/" + ep.pod_name)
-                                       : uids.contains(ep.pod_uid);
-           }),
+      return ep.pod_uid.empty() ? names.contains(ep.namespace_ + "/" + ep.pod_name)
+                                : uids.contains(ep.pod_uid);
+    }),
            "pods");
     if (peers_.roster) {
       peer_pods_ = std::move(peer_pods);

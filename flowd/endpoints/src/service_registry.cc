@@ -162,7 +162,8 @@ std::optional<ServiceRef> ServiceRegistry::LookupByIp(std::string_view ip) const
 std::vector<Service> ServiceRegistry::List() const {
   std::shared_lock lock(mu_);
   std::vector<Service> out;
-  for (const auto& [ref, e] : services_) out.push_back(Service{ref.namespace_, ref.name, e.cluster_ips, e.source});
+  for (const auto& [ref, e] : services_)
+    out.push_back(Service{ref.namespace_, ref.name, e.cluster_ips, e.source});
   return out;
 }
 

@@ -4,14 +4,25 @@
 
 namespace flows::flowd {
 
+namespace {
+
+// ":4244", "0.0.0.0:4244", "[::]:4244": where this flowd listens, not an
+// address anyone can dial.
+bool Dialable(const std::string& address) {
+  return !address.empty() && address.front() != ':' && address.rfind("0.0.0.0:", 0) != 0 &&
+         address.rfind("[::]:", 0) != 0;
+}
+
+}  // namespace
+
 std::map<std::string, PeerNode> PeerService::Current(std::uint64_t* version) const {
   std::map<std::string, PeerNode> out;
   if (roster_) {
     for (PeerNode& n : roster_->Snapshot(version)) out.emplace(n.name, std::move(n));
   }
-  // This node is always there; the roster's address for it wins (it knows
-  // the node IP, where this flowd may only know ":4244").
-  out.try_emplace(node_.name, PeerNode{node_.name, node_.address});
+  // This node is always there, once it has an address to give; the
+  // roster's wins (it knows the node IP, where flowd may only know ":4244").
+  if (Dialable(node_.address)) out.try_emplace(node_.name, PeerNode{node_.name, node_.address});
   return out;
 }
 
@@ -32,7 +43,8 @@ grpc::Status PeerService::Notify(grpc::ServerContext* ctx, const peer::NotifyReq
     std::uint64_t version = 0;
     const std::map<std::string, PeerNode> now = Current(&version);
     for (const auto& [name, node] : sent) {
-      if (!now.contains(name) && !writer->Write(Notification(node, peer::PEER_DELETED))) return grpc::Status::OK;
+      if (!now.contains(name) && !writer->Write(Notification(node, peer::PEER_DELETED)))
+        return grpc::Status::OK;
     }
     for (const auto& [name, node] : now) {
       auto it = sent.find(name);

@@ -295,8 +295,8 @@ TEST(KubernetesSync, NamespaceLabelsFollowTheApi) {
   EXPECT_EQ(namespaces.LabelsOf("shop")->at("team"), "a");
   EXPECT_FALSE(namespaces.LabelsOf("gone"));
 
-  informer.Apply(
-      {k8s::EventType::kModified, ns("shop", "2", {{"kubernetes.io/metadata.name", "shop"}, {"team", "b"}}), "2"});
+  informer.Apply({k8s::EventType::kModified,
+                  ns("shop", "2", {{"kubernetes.io/metadata.name", "shop"}, {"team", "b"}}), "2"});
   EXPECT_EQ(namespaces.LabelsOf("shop")->at("team"), "b");
   informer.Apply({k8s::EventType::kDeleted, ns("shop", "3", nlohmann::json::object()), "3"});
   EXPECT_FALSE(namespaces.LabelsOf("shop"));
@@ -329,7 +329,8 @@ TEST(KubernetesSync, FlowdPodsAreAnnouncedAsPeers) {
   auto pending = FlowdPod("flowd-c", "node-c", "192.168.0.12");
   pending.phase = "Pending";
   h.on_add(pending);
-  EXPECT_EQ(roster.Snapshot(), (std::vector<PeerNode>{{"node-a", "192.168.0.10:4244"}, {"node-b", "[fd00::11]:4244"}}));
+  EXPECT_EQ(roster.Snapshot(),
+            (std::vector<PeerNode>{{"node-a", "192.168.0.10:4244"}, {"node-b", "[fd00::11]:4244"}}));
 
   h.on_update(pending, FlowdPod("flowd-c", "node-c", "192.168.0.12"));
   EXPECT_EQ(roster.size(), 3u);

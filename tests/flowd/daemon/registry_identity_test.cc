@@ -57,18 +57,17 @@ TEST(RegistryIdentityResolver, NamespaceLabelsAreCarriedTheWayHubbleDoes) {
   EXPECT_EQ(labels(), (std::vector<std::string>{"k8s:app=web", "k8s:io.kubernetes.pod.namespace=shop"}));
 
   ASSERT_TRUE(namespaces.Upsert("shop", {{"kubernetes.io/metadata.name", "shop"}, {"team", "payments"}}));
-  EXPECT_EQ(labels(), (std::vector<std::string>{
-                          "k8s:app=web",
-                          "k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=shop",
-                          "k8s:io.cilium.k8s.namespace.labels.team=payments",
-                          "k8s:io.kubernetes.pod.namespace=shop"}));
+  EXPECT_EQ(labels(),
+            (std::vector<std::string>{
+                "k8s:app=web", "k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=shop",
+                "k8s:io.cilium.k8s.namespace.labels.team=payments", "k8s:io.kubernetes.pod.namespace=shop"}));
 
   // A relabelled namespace shows at once (the cached answer is dropped).
   ASSERT_TRUE(namespaces.Upsert("shop", {{"kubernetes.io/metadata.name", "shop"}}));
-  EXPECT_EQ(labels(), (std::vector<std::string>{
-                          "k8s:app=web",
-                          "k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=shop",
-                          "k8s:io.kubernetes.pod.namespace=shop"}));
+  EXPECT_EQ(labels(),
+            (std::vector<std::string>{"k8s:app=web",
+                                      "k8s:io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name=shop",
+                                      "k8s:io.kubernetes.pod.namespace=shop"}));
 }
 
 TEST(RegistryIdentityResolver, LocalPodsAreThoseOfThisNode) {

@@ -168,10 +168,11 @@ TEST(ServicePersistence, BadFilesAreErrorsAndChangeNothing) {
   ServiceRegistry reg;
   ASSERT_TRUE(reg.Upsert(Service{"shop", "web", {"10.96.0.20"}}));
   EXPECT_EQ(reg.LoadFrom(dir.path() + "/missing.json").error().err, ENOENT);
-  for (const char* text :
-       {"{", R"({"version": 2})", R"({"version": 1, "services": {}})",
-        R"({"version": 1, "services": [{"namespace": "a", "name": "b", "cluster_ips": ["x"]}]})",
-        R"({"version": 1, "slices": [{"namespace": "a", "name": "s", "service": "b", "source": "bogus"}]})"}) {
+  for (
+      const char* text :
+      {"{", R"({"version": 2})", R"({"version": 1, "services": {}})",
+       R"({"version": 1, "services": [{"namespace": "a", "name": "b", "cluster_ips": ["x"]}]})",
+       R"({"version": 1, "slices": [{"namespace": "a", "name": "s", "service": "b", "source": "bogus"}]})"}) {
     WriteFile(path, text);
     EXPECT_FALSE(reg.LoadFrom(path).ok()) << text;
     EXPECT_EQ(reg.LookupClusterIp("10.96.0.20")->name, "web") << text;

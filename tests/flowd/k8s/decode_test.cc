@@ -53,7 +53,8 @@ TEST(DecodePod, HostNetworkDaemonSetPod) {
 TEST(DecodePod, ContainerPortsAndReadiness) {
   Result<Pod> pod = DecodePod(Cluster()["pods"][0]);
   ASSERT_TRUE(pod.ok()) << pod.error().message;
-  EXPECT_THAT(pod->ports, ElementsAre(ContainerPort{"http", 8080, "TCP"}, ContainerPort{"metrics", 9090, "TCP"}));
+  EXPECT_THAT(pod->ports,
+              ElementsAre(ContainerPort{"http", 8080, "TCP"}, ContainerPort{"metrics", 9090, "TCP"}));
   EXPECT_EQ(pod->ready, std::optional<bool>(true));
 
   pod = DecodePod(json::parse(R"({"metadata":{"name":"p"},
@@ -77,7 +78,8 @@ TEST(DecodePod, BadPortsNameTheField) {
            Case{R"({"containers":[{"ports":[{"containerPort":0}]}]})",
                 "spec.containers[0].ports[0].containerPort: not between 1 and 65535"},
            Case{R"({"containers":[{"ports":[{"containerPort":70000}]}]})", "containerPort: not between"},
-           Case{R"({"containers":[{"ports":[{"name":"x"}]}]})", "spec.containers[0].ports[0].containerPort: missing"},
+           Case{R"({"containers":[{"ports":[{"name":"x"}]}]})",
+                "spec.containers[0].ports[0].containerPort: missing"},
            Case{R"({"containers":[{"ports":[{"containerPort":80,"protocol":"ICMP"}]}]})",
                 "spec.containers[0].ports[0].protocol: not TCP, UDP or SCTP"},
            Case{R"({"containers":[{"ports":[{"containerPort":"80"}]}]})", "containerPort: not an integer"},

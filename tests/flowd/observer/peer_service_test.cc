@@ -89,6 +89,20 @@ TEST_F(PeerServiceTest, ThisNodeIsAnnouncedBeforeTheRosterKnowsIt) {
   EXPECT_EQ(first["node-a"].address, "10.0.0.1:4244");
 }
 
+// Listening on ":4244" says nothing about where to dial this node: it waits
+// for the roster (the API's pod IP) instead of sending what a relay refuses.
+TEST_F(PeerServiceTest, AListenAddressIsNotAnnounced) {
+  Serve(NodeIdentity{"node-a", "1.0", ":4244"});
+  roster_.Upsert("kubernetes", {"node-b", "192.168.0.11:4244"});
+  auto first = Read(1);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first.count("node-a"), 0u);
+  roster_.Upsert("kubernetes", {"node-a", "192.168.0.10:4244"});
+  auto then = Read(1);
+  EXPECT_EQ(then["node-a"].type, peer::PEER_ADDED);
+  EXPECT_EQ(then["node-a"].address, "192.168.0.10:4244");
+}
+
 TEST_F(PeerServiceTest, WithTlsEveryNodeCarriesItsServerName) {
   roster_.Replace("static", {{"node-b.example.org", "10.0.0.2:4244"}});
   NodeIdentity self{"node-a", "1.0", "10.0.0.1:4244", true};

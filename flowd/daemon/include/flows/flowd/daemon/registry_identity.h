@@ -28,7 +28,10 @@ class RegistryIdentityResolver final : public IdentityResolver {
 
   RegistryIdentityResolver(const EndpointRegistry& endpoints, const ServiceRegistry& services,
                            const NamespaceRegistry& namespaces, std::string node_name)
-      : endpoints_(endpoints), services_(services), namespaces_(namespaces), node_name_(std::move(node_name)) {}
+      : endpoints_(endpoints),
+        services_(services),
+        namespaces_(namespaces),
+        node_name_(std::move(node_name)) {}
 
   // Labels are written as Cilium (and so Hubble's --label filters) expects:
   // "k8s:app=frontend", "k8s:io.kubernetes.pod.namespace=<ns>" and the

@@ -41,9 +41,9 @@ struct Workload {
 
 // spec.containers[].ports[]: what a NetworkPolicy's named ports resolve to.
 struct ContainerPort {
-  std::string name;             // optional (IANA service name)
-  std::uint16_t port = 0;       // containerPort, 1-65535
-  std::string protocol = "TCP"; // TCP, UDP or SCTP; the API server defaults it to TCP
+  std::string name;              // optional (IANA service name)
+  std::uint16_t port = 0;        // containerPort, 1-65535
+  std::string protocol = "TCP";  // TCP, UDP or SCTP; the API server defaults it to TCP
   bool operator==(const ContainerPort&) const = default;
 };
 
@@ -53,8 +53,8 @@ struct Pod {
   std::vector<std::string> pod_ips;  // status.podIPs, else status.podIP; validated, in order
   bool host_network = false;         // pod IPs are the node's: they do not identify this pod
   std::string phase;
-  std::optional<bool> ready;          // status.conditions[type=Ready]; unset: not reported
-  std::vector<ContainerPort> ports;   // of every container, in order
+  std::optional<bool> ready;         // status.conditions[type=Ready]; unset: not reported
+  std::vector<ContainerPort> ports;  // of every container, in order
   Workload workload;
 };
 
