@@ -176,14 +176,18 @@ Status ServiceRegistry::SaveTo(const std::string& path) const {
   nlohmann::json services = nlohmann::json::array();
   nlohmann::json slices = nlohmann::json::array();
   {
+    // Only the API's: the static file is read again at every start, and what
+    // it no longer says must not come back from here.
     std::shared_lock lock(mu_);
     for (const auto& [ref, e] : services_) {
+      if (e.source != EndpointSource::kKubernetes) continue;
       services.push_back({{"namespace", ref.namespace_},
                           {"name", ref.name},
                           {"cluster_ips", e.cluster_ips},
                           {"source", SourceName(e.source)}});
     }
     for (const auto& [key, s] : slices_) {
+      if (s.source != EndpointSource::kKubernetes) continue;
       slices.push_back({{"namespace", key.first},
                         {"name", key.second},
                         {"service", s.service.name},

@@ -247,7 +247,6 @@ TEST(KubernetesSync, RestoredServicesAndSlicesArePrunedByTheirLists) {
     ServiceRegistry before_restart;
     ASSERT_TRUE(before_restart.Upsert(Service{"shop", "web", {"10.96.0.20"}}));
     ASSERT_TRUE(before_restart.Upsert(Service{"shop", "old", {"10.96.0.21"}}));
-    ASSERT_TRUE(before_restart.Upsert(Service{"lab", "pinned", {"10.96.0.30"}, EndpointSource::kStatic}));
     ASSERT_TRUE(before_restart.UpsertSlice("shop", "web-abc", "web", {"10.0.0.5"}));
     ASSERT_TRUE(before_restart.UpsertSlice("shop", "old-xyz", "old", {"10.0.0.6"}));
     ASSERT_TRUE(before_restart.SaveTo(state));
@@ -256,6 +255,8 @@ TEST(KubernetesSync, RestoredServicesAndSlicesArePrunedByTheirLists) {
   ServiceRegistry services;
   NamespaceRegistry namespaces;
   ASSERT_TRUE(services.LoadFrom(state));
+  ASSERT_TRUE(
+      services.Upsert(Service{"lab", "pinned", {"10.96.0.30"}, EndpointSource::kStatic}));  // the file's
   // Before the API answers: named from disk.
   EXPECT_EQ(services.LookupByIp("10.96.0.21")->name, "old");
   EXPECT_EQ(services.LookupByIp("10.0.0.6")->name, "old");

@@ -67,7 +67,8 @@ class ServiceRegistry {
   std::vector<Service> List() const;  // sorted by namespace, name
   std::size_t slice_count() const;
 
-  // Persistence across restarts, so flows are named before the API answers:
+  // Persistence across restarts, so flows are named before the API answers
+  // (the API's Services and slices; static ones come from their file again):
   // {"version": 1, "services": [{"namespace", "name", "cluster_ips", "source"}],
   //  "slices": [{"namespace", "name", "service", "addresses", "source"}]}
   // (state_file.h).
