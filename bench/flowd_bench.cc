@@ -37,7 +37,8 @@ namespace {
 struct Identities {
   ff::EndpointRegistry endpoints;
   ff::ServiceRegistry services;
-  ff::RegistryIdentityResolver resolver{endpoints, services, "bench-node"};
+  ff::NamespaceRegistry namespaces;
+  ff::RegistryIdentityResolver resolver{endpoints, services, namespaces, "bench-node"};
   Identities() {
     for (int subnet = 0; subnet < 7; ++subnet) {
       for (int host = 1; host <= 200; ++host) {

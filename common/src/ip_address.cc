@@ -90,4 +90,10 @@ bool IsLoopback(std::string_view canonical) {
   return canonical == "::1" || canonical.starts_with("127.");
 }
 
+std::string JoinHostPort(std::string_view host, unsigned port) {
+  std::string out =
+      host.find(':') != std::string_view::npos ? "[" + std::string(host) + "]" : std::string(host);
+  return out + ":" + std::to_string(port);
+}
+
 }  // namespace flows

@@ -60,10 +60,6 @@ Result<HostPort> ParseHostPort(const std::string& text, unsigned default_port) {
   return hp;
 }
 
-std::string JoinHostPort(const std::string& host, unsigned port) {
-  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
-}
-
 Result<std::string> ListenAddress(const std::string& v) {
   if (v.rfind("unix:", 0) == 0) {
     if (v.size() <= 5) return Error::Invalid("listen address \"" + v + "\": empty socket path");

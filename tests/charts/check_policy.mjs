@@ -96,6 +96,63 @@ if (relay) {
   if (svc) expect(peer.endsWith(`:${svc.spec.ports[0].port}`), "relay: --peer-dns port is the peer Service's");
 }
 
+// RBAC grants what flowd reads: every collection flowd's Kubernetes client
+// lists and watches (the Resource factories in flowd/k8s resource.h, read
+// from the source so a new informer cannot ship without its rule).
+const resourceH = readFileSync(new URL("../../flowd/k8s/include/flows/flowd/k8s/resource.h", import.meta.url), "utf8");
+const reads = [...resourceH.matchAll(/static Resource \w+\(\) \{ return \{"([^"]*)", "[^"]*", "([^"]*)"\}; \}/g)]
+  .map(([, group, plural]) => ({ group, plural }));
+expect(reads.some((r) => r.plural === "namespaces"), "resource.h: no namespaces collection found (parser out of date?)");
+const role = docs.find((d) => d.kind === "ClusterRole" && d.metadata?.labels?.["app.kubernetes.io/component"] === "flowd");
+if (role) {
+  for (const { group, plural } of reads) {
+    for (const verb of ["list", "watch"]) {
+      expect(role.rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(plural) && r.verbs.includes(verb)),
+             `RBAC: flowd's ClusterRole does not grant ${verb} on ${plural}${group ? "." + group : ""}`);
+    }
+  }
+}
+
+// flowd announces its own DaemonSet's pods as peers: --peer-pods selects
+// exactly the pods the DaemonSet makes, in its namespace.
+if (ds) {
+  const flowd = ds.spec.template.spec.containers.find((c) => c.name === "flowd");
+  const pp = flagValue(flowd.args, "--peer-pods") ?? "";
+  const slash = pp.indexOf("/");  // the namespace ends at the first '/'; label keys may hold more
+  const [ns, selector] = [pp.slice(0, Math.max(slash, 0)), pp.slice(slash + 1)];
+  expect(ns === ds.metadata.namespace, `flowd: --peer-pods namespace ${ns} is not the DaemonSet's`);
+  const terms = selector.split(",").filter(Boolean).map((t) => t.split("="));
+  expect(terms.length > 0, "flowd: --peer-pods selects nothing");
+  for (const [k, v] of terms)
+    expect(ds.spec.template.metadata.labels[k] === v, `flowd: --peer-pods label ${k}=${v} is not on flowd's pods`);
+  const sorted = (o) => JSON.stringify(Object.entries(o).sort());
+  expect(sorted(Object.fromEntries(terms)) === sorted(ds.spec.selector.matchLabels),
+         "flowd: --peer-pods is not the DaemonSet's selector");
+  // Named "grpc": what flowd dials peers on.
+  expect(flowd.ports.some((p) => p.name === "grpc" && `:${p.containerPort}` === flagValue(flowd.args, "--listen-address")),
+         "flowd: the grpc port is not --listen-address");
+
+  // Every node is announced as <node>.<cluster>.flows-grpc: flowd's
+  // certificate must cover that (and the fixed name --peer-dns relays expect).
+  const cluster = flagValue(flowd.args, "--cluster-name");
+  const wanted = [`*.${cluster}.flows-grpc`];
+  const relayName = relay && flagValue(relay.spec.template.spec.containers.find((x) => x.name === "relay").args,
+                                       "--peer-tls-server-name");
+  if (relayName) wanted.push(relayName);
+  const isFlowdServer = (name) => name?.endsWith("-server-certs") && !name.endsWith("-relay-server-certs");
+  const secret = docs.find((d) => d.kind === "Secret" && isFlowdServer(d.metadata.name));
+  const certificate = docs.find((d) => d.kind === "Certificate" && isFlowdServer(d.spec?.secretName));
+  let names = null;
+  if (secret?.data?.["tls.crt"]) {
+    const { X509Certificate } = await import("node:crypto");
+    const cert = new X509Certificate(Buffer.from(secret.data["tls.crt"], "base64"));
+    names = (cert.subjectAltName ?? "").split(", ").map((n) => n.replace(/^DNS:/, ""));
+  } else if (certificate) {
+    names = certificate.spec.dnsNames ?? [];
+  }
+  if (names) for (const n of wanted) expect(names.includes(n), `TLS: flowd's certificate does not cover ${n} (has ${names})`);
+}
+
 // Services and the workloads' named ports agree.
 for (const svc of docs.filter((d) => d.kind === "Service")) {
   const sel = svc.spec.selector ?? {};

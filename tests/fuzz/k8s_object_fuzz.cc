@@ -1,7 +1,8 @@
 // libFuzzer target for flowd's decoding of API server JSON: the input is
 // read both as one object (decoded as each kind) and as a watch stream
 // (lines -> events -> objects). Traps when a success breaks what callers
-// rely on: a name, canonical IPs, a workload taken from an owner.
+// rely on: a name, canonical IPs, a workload taken from an owner, container
+// ports in range with a known protocol.
 #include <arpa/inet.h>
 
 #include <cstddef>
@@ -55,6 +56,11 @@ void DecodeAll(const nlohmann::json& object) {
       for (const OwnerReference& o : p->meta.owner_references) any_kind |= !o.kind.empty();
       if (any_kind && (p->meta.owner_references.size() == 1)) __builtin_trap();
     }
+    for (const ContainerPort& port : p->ports) {
+      if (port.port == 0) __builtin_trap();
+      if (port.protocol != "TCP" && port.protocol != "UDP" && port.protocol != "SCTP") __builtin_trap();
+      Touch(port.name);
+    }
   } else {
     Touch(p.error().message);
   }
@@ -63,6 +69,11 @@ void DecodeAll(const nlohmann::json& object) {
     for (const std::string& ip : s->cluster_ips) CheckIp(ip);
   } else {
     Touch(s.error().message);
+  }
+  if (Result<Namespace> n = DecodeNamespace(object); n.ok()) {
+    CheckMeta(n->meta);
+  } else {
+    Touch(n.error().message);
   }
   if (Result<EndpointSlice> e = DecodeEndpointSlice(object); e.ok()) {
     CheckMeta(e->meta);

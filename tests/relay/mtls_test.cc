@@ -3,6 +3,10 @@
 // the relay dials a node that requires one from it.
 #include <gtest/gtest.h>
 
+#include <map>
+#include <thread>
+
+#include "flows/relay/peer_sources.h"
 #include "grpc_test_tls.h"
 #include "relay_harness.h"
 #include "test_node.h"
@@ -20,6 +24,11 @@ class Pki : public flowd::testing::TestPki {
     Issue("node", "ca", "subjectAltName=DNS:node.flows.test");
     Issue("client", "ca", "extendedKeyUsage=clientAuth");
     Issue("rogue", "rogue-ca", "extendedKeyUsage=clientAuth");
+    // As the chart issues flowd's certificate: the fixed name --peer-dns
+    // relays verify and the wildcard every announced node name falls under.
+    Issue("chart-node", "ca", "subjectAltName=DNS:flows.flows-system.flows-grpc,DNS:*.default.flows-grpc");
+    Issue("wildcard-only", "ca", "subjectAltName=DNS:*.default.flows-grpc");
+    Issue("fixed-only", "ca", "subjectAltName=DNS:flows.flows-system.flows-grpc");
   }
 };
 
@@ -88,6 +97,62 @@ TEST(MtlsTest, RelayDialsNodesWithMutualTls) {
   testing::RelayHarness relay2(testing::TestRelayOptions(), no_cert);
   relay2.peers().Replace("static", {PeerSpec{node.name(), node.address(), {}}});
   EXPECT_FALSE(relay2.WaitConnected(1, 1500ms));
+}
+
+std::shared_ptr<grpc::ServerCredentials> NodeTls(const Pki& pki, const std::string& cert) {
+  grpc::SslServerCredentialsOptions so;
+  so.pem_key_cert_pairs.push_back({pki.Read(cert + ".key"), pki.Read(cert + ".crt")});
+  so.pem_root_certs = pki.Read("ca.crt");
+  so.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  return grpc::SslServerCredentials(so);
+}
+
+// A relay given one --peer-service over mTLS finds the other nodes and
+// verifies each against the name its Peer service announced,
+// <node>.<cluster>.flows-grpc, which the chart's wildcard certificate
+// covers: node-b's certificate holds only the wildcard, so it connects only
+// if that name is the one checked; node-c's lacks it and is refused.
+TEST(MtlsTest, PeerServiceNamesEveryNodesCertificate) {
+  Pki pki;
+  ASSERT_TRUE(pki.ok());
+  flowd::PeerRoster roster;
+  testing::TestNode a("node-a"), b("node-b"), c("node-c");
+  roster.Replace("kubernetes", {{"node-a", a.address()}, {"node-b", b.address()}, {"node-c", c.address()}});
+  for (auto* n : {&a, &b, &c}) {
+    n->SetRoster(&roster);
+    n->SetTlsCluster("default");
+  }
+  a.Start(NodeTls(pki, "chart-node"));
+  b.Start(NodeTls(pki, "wildcard-only"));
+  c.Start(NodeTls(pki, "fixed-only"));
+
+  DialOptions dial = testing::RelayHarness::FastDial();
+  dial.tls = DialTls{pki.File("ca.crt"), pki.File("client.crt"), pki.File("client.key"),
+                     "flows.flows-system.flows-grpc"};
+  auto options = testing::TestRelayOptions();
+  options.peer_tls = true;
+  options.peer_tls_server_name = "flows.flows-system.flows-grpc";
+  testing::RelayHarness relay(options, dial);
+  NotifyPeerSource notify(relay.peers(), relay.dial(), a.address(), 4244,
+                          Backoff({.initial = 100ms, .max = 500ms}));
+  notify.Start();
+  ASSERT_TRUE(relay.WaitConnected(2));
+  // node-c's handshake has failed (its channel went to TRANSIENT_FAILURE).
+  std::map<std::string, PeerView> peers;
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  do {
+    peers.clear();
+    for (const PeerView& p : relay.peers().Snapshot()) peers[p.spec.name] = p;
+    if (peers.count("node-c") && peers["node-c"].error == "connection failed, retrying with backoff") break;
+    std::this_thread::sleep_for(20ms);
+  } while (std::chrono::steady_clock::now() < until);
+  ASSERT_EQ(peers.size(), 3u);
+  EXPECT_EQ(peers["node-b"].spec.tls_server_name, "node-b.default.flows-grpc");
+  EXPECT_EQ(peers["node-a"].state, ::relay::NODE_CONNECTED);
+  EXPECT_EQ(peers["node-b"].state, ::relay::NODE_CONNECTED);
+  EXPECT_NE(peers["node-c"].state, ::relay::NODE_CONNECTED)
+      << "a certificate without the node's name was accepted";
+  notify.Stop();
 }
 
 TEST(MtlsTest, BadTlsFlagsAreClearErrors) {

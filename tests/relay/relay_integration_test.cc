@@ -171,6 +171,55 @@ TEST_F(RelayIntegrationTest, NodeAnnouncedAtRunTimeJoinsTheFollowStream) {
   late.Stop();
 }
 
+// One --peer-service finds every node: each flowd announces all the nodes
+// its roster holds (the DaemonSet's pods, or the static file), not only
+// itself. Before, a relay pointed at one flowd found one node.
+TEST(RelayPeerDiscoveryTest, OnePeerServiceFindsThreeNodes) {
+  flowd::PeerRoster roster;  // what each flowd learned from the API: the same three nodes
+  std::vector<std::unique_ptr<TestNode>> nodes;
+  std::vector<flowd::PeerNode> announced;
+  for (int i = 0; i < 3; ++i) {
+    nodes.push_back(std::make_unique<TestNode>("node-" + std::to_string(i)));
+    announced.push_back({nodes.back()->name(), nodes.back()->address()});
+  }
+  roster.Replace("kubernetes", announced);
+  for (auto& n : nodes) {
+    n->SetRoster(&roster);
+    n->Start();
+    n->Push(testing::NowNs(), "demo-app", "pod-of-" + n->name());
+  }
+  testing::RelayHarness relay;
+  NotifyPeerSource notify(relay.peers(), relay.dial(), nodes[1]->address(), 4244,
+                          Backoff({.initial = 100ms, .max = 500ms}));
+  notify.Start();
+  ASSERT_TRUE(relay.WaitConnected(3)) << "the relay found " << relay.peers().Snapshot().size() << " node(s)";
+
+  // And it reads all three: one flow from each node.
+  auto stub = relay.Stub();
+  grpc::ClientContext ctx;
+  observer::GetFlowsRequest req;
+  req.set_number(10);
+  auto reader = stub->GetFlows(&ctx, req);
+  std::vector<observer::GetFlowsResponse> rs;
+  observer::GetFlowsResponse r;
+  while (reader->Read(&r)) rs.push_back(r);
+  ASSERT_TRUE(reader->Finish().ok());
+  for (auto& n : nodes) EXPECT_EQ(CountFlows(rs, n->name()), 1u) << n->name();
+
+  grpc::ClientContext sctx;
+  observer::ServerStatusResponse st;
+  ASSERT_TRUE(stub->ServerStatus(&sctx, {}, &st).ok());
+  EXPECT_EQ(st.num_connected_nodes().value(), 3u);
+
+  // A node leaving the roster is deleted from the relay too.
+  roster.Replace("kubernetes", {announced[0], announced[1]});
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (relay.peers().Snapshot().size() != 2 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(relay.peers().Snapshot().size(), 2u);
+  notify.Stop();
+}
+
 TEST_F(RelayIntegrationTest, StatusNodesAndNamespacesAreMerged) {
   nodes_[0]->Push(testing::NowNs(), "demo-app");
   nodes_[1]->Push(testing::NowNs(), "kube-system");

@@ -45,13 +45,13 @@ class TestNode {
   ~TestNode() { Stop(); }
 
   void Start(std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials()) {
-    flowd::NodeIdentity id{name_, "test-1.0", address(), false, {}};
+    flowd::NodeIdentity id{name_, "test-1.0", address(), !tls_cluster_.empty(), {}, tls_cluster_};
     observer_ = std::make_unique<flowd::ObserverService>(store_, namespaces_, id);
     observer_->SetLossSource([this] {
       std::lock_guard lock(losses_mu_);
       return losses_;
     });
-    peer_ = std::make_unique<flowd::PeerService>(id);
+    peer_ = std::make_unique<flowd::PeerService>(id, roster_);
     grpc::ServerBuilder b;
     b.AddListeningPort(address(), creds);
     b.RegisterService(observer_.get());
@@ -68,6 +68,12 @@ class TestNode {
     server_.reset();
   }
   bool running() const { return server_ != nullptr; }
+  // The nodes its Peer service announces besides itself (from the next
+  // Start); not owned.
+  void SetRoster(const flowd::PeerRoster* roster) { roster_ = roster; }
+  // Serves TLS (given to Start): its Peer service names every node's
+  // certificate as <node>.<cluster>.flows-grpc.
+  void SetTlsCluster(std::string cluster) { tls_cluster_ = std::move(cluster); }
   // Served too from the next Start (e.g. flowd's GraphService); not owned.
   void AddService(grpc::Service* service) { extra_services_.push_back(service); }
 
@@ -107,6 +113,8 @@ class TestNode {
   std::unique_ptr<flowd::ObserverService> observer_;
   std::unique_ptr<flowd::PeerService> peer_;
   std::vector<grpc::Service*> extra_services_;
+  const flowd::PeerRoster* roster_ = nullptr;
+  std::string tls_cluster_;
   std::unique_ptr<grpc::Server> server_;
 };
 

@@ -8,8 +8,11 @@ kubectl and the official Python client work against it too
 makes it worth trusting as a double:
 
   * discovery: /version, /api, /api/v1, /apis, /apis/discovery.k8s.io/v1
-  * pods, services (core/v1) and endpointslices (discovery.k8s.io/v1), for
-    all namespaces and per namespace, plus GET of one object by name
+  * pods, services, namespaces (core/v1) and endpointslices
+    (discovery.k8s.io/v1), for all namespaces and per namespace, plus GET of
+    one object by name; written objects get the server's defaults (a
+    namespace's kubernetes.io/metadata.name label, container ports' TCP
+    protocol, hostPort for host-network pods)
   * list with resourceVersion (Exact snapshots included), limit/continue
     pagination served from a consistent snapshot, equality label and field
     selectors
@@ -168,6 +171,7 @@ class State:
             raise ValueError(f"modify of missing {plural} {key}")
         if op == "add" and old is not None:
             raise ValueError(f"add of existing {plural} {key}")
+        apply_defaults(plural, obj)
         md.setdefault("uid", old["metadata"]["uid"] if old else str(uuid.uuid4()))
         md.setdefault("creationTimestamp",
                       old["metadata"]["creationTimestamp"] if old else "2025-01-01T00:00:00Z")
@@ -215,6 +219,25 @@ class State:
                         self.failures.remove(f)
                     return f["status"]
         return None
+
+
+# --- what the real API server fills in --------------------------------------
+
+def apply_defaults(plural, obj):
+    """Defaults and admission the real API server applies on every write, so
+    clients see objects as a cluster serves them."""
+    md = obj["metadata"]
+    if plural == "namespaces":
+        # NamespaceDefaultLabelName (GA in 1.22): always set, always the name.
+        md.setdefault("labels", {})["kubernetes.io/metadata.name"] = md.get("name", "")
+    elif plural == "pods":
+        spec = obj.setdefault("spec", {})
+        for c in spec.get("containers", []) + spec.get("initContainers", []):
+            for port in c.get("ports", []):
+                port.setdefault("protocol", "TCP")
+                # A host-network pod's ports are the node's.
+                if spec.get("hostNetwork"):
+                    port.setdefault("hostPort", port.get("containerPort"))
 
 
 # --- selectors ---------------------------------------------------------

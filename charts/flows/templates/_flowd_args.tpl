@@ -20,6 +20,8 @@ line (tests/sandbox/cluster.sh).
 - {{ printf "--metrics-context=%s" . | quote }}
 {{- end }}
 - --kubernetes=in-cluster
+- --cluster-name={{ $v.clusterName }}
+- {{ printf "--peer-pods=%s" (include "flows.flowdPeerPods" .) | quote }}
 - --node-nic={{ $v.flowd.nodeNic }}
 {{- if not $v.flowd.xdp }}
 - --no-xdp

@@ -49,6 +49,23 @@ app.kubernetes.io/component: {{ .component }}
 {{- default (printf "%s.%s.flows-grpc" (include "flows.fullname" .) .Release.Namespace) .Values.tls.serverName -}}
 {{- end -}}
 
+{{/*
+The name every node's certificate covers: each flowd is announced to relays
+as <node>.<clusterName>.flows-grpc (flowd --cluster-name), one wildcard for
+all of them.
+*/}}
+{{- define "flows.tlsNodeWildcard" -}}
+{{- printf "*.%s.flows-grpc" .Values.clusterName -}}
+{{- end -}}
+
+{{/* flowd's pods as flowd --peer-pods selects them: "<namespace>/k=v,...". */}}
+{{- define "flows.flowdPeerPods" -}}
+{{- $labels := include "flows.selectorLabels" (dict "root" . "component" "flowd") | fromYaml -}}
+{{- $terms := list -}}
+{{- range $k, $v := $labels }}{{ $terms = append $terms (printf "%s=%s" $k $v) }}{{ end -}}
+{{- printf "%s/%s" .Release.Namespace (join "," $terms) -}}
+{{- end -}}
+
 {{/* The relay's peer discovery: every ready flowd behind the headless Service. */}}
 {{- define "flows.peerDns" -}}
 {{- printf "%s.%s.svc.%s:%d" (include "flows.peerServiceName" .) .Release.Namespace .Values.clusterDomain (int .Values.flowd.port) -}}

@@ -34,6 +34,7 @@
 #include "flows/flowd/daemon/loss_ledger.h"
 #include "flows/flowd/daemon/registry_identity.h"
 #include "flows/flowd/endpoints/endpoint_registry.h"
+#include "flows/flowd/endpoints/namespace_registry.h"
 #include "flows/flowd/endpoints/service_registry.h"
 #include "flows/flowd/endpoints/static_endpoints.h"
 #include "flows/flowd/graph/graph_persistence.h"
@@ -110,11 +111,14 @@ Status EnsureDir(const std::string& dir) {
 
 struct Daemon::Parts {
   DaemonOptions options;
-  std::string endpoints_state, counters_state;
+  std::string endpoints_state, services_state, namespaces_state, counters_state;
 
   EndpointRegistry endpoints;
   ServiceRegistry services;
-  std::uint64_t saved_generation = 0;
+  NamespaceRegistry namespace_labels;
+  PeerRoster peers;
+  // Generations last written to the state files.
+  std::uint64_t saved_endpoints = 0, saved_services = 0, saved_namespaces = 0;
 
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
   std::unique_ptr<FlowMetrics> metrics;
@@ -148,6 +152,7 @@ struct Daemon::Parts {
   std::unique_ptr<k8s::InformerRunner<k8s::Pod>> pod_informer;
   std::unique_ptr<k8s::InformerRunner<k8s::Service>> service_informer;
   std::unique_ptr<k8s::InformerRunner<k8s::EndpointSlice>> slice_informer;
+  std::unique_ptr<k8s::InformerRunner<k8s::Namespace>> namespace_informer;
 
   std::unique_ptr<graph::ConnectivityGraph> graph;
   std::unique_ptr<graph::GraphPersistence> graph_persistence;
@@ -176,14 +181,26 @@ struct Daemon::Parts {
 Status Daemon::Parts::StartIdentity() {
   if (Status s = EnsureDir(options.state_dir); !s) return s;
   endpoints_state = options.state_dir + "/endpoints.json";
+  services_state = options.state_dir + "/services.json";
+  namespaces_state = options.state_dir + "/namespaces.json";
   counters_state = options.state_dir + "/kernel_counters.json";
-  if (Status s = endpoints.LoadFrom(endpoints_state); s) {
-    spdlog::info("endpoints: {} restored from {}", endpoints.size(), endpoints_state);
-  } else if (s.error().err != ENOENT) {
-    // A damaged file must not keep the node blind: start empty, say so.
-    spdlog::warn("endpoints: {} (starting empty)", s.error().message);
-  }
-  saved_generation = endpoints.generation();
+  // What the last run knew names the first flows, before the API answers;
+  // the first complete lists then prune what was deleted meanwhile
+  // (KubernetesSync). A damaged file must not keep the node blind: start
+  // empty, say so.
+  auto restore = [](const char* what, const std::string& path, auto& registry, auto count) {
+    if (Status s = registry.LoadFrom(path); s) {
+      spdlog::info("{}: {} restored from {}", what, count(), path);
+    } else if (s.error().err != ENOENT) {
+      spdlog::warn("{}: {} (starting empty)", what, s.error().message);
+    }
+  };
+  restore("endpoints", endpoints_state, endpoints, [this] { return endpoints.size(); });
+  restore("services", services_state, services, [this] { return services.List().size(); });
+  restore("namespaces", namespaces_state, namespace_labels, [this] { return namespace_labels.size(); });
+  saved_endpoints = endpoints.generation();
+  saved_services = services.generation();
+  saved_namespaces = namespace_labels.generation();
   // Pods deleted while flowd was down: their interfaces are gone. (After
   // noting the generation: the file must lose them too.)
   ForgetGoneInterfaces("restored");
@@ -191,8 +208,11 @@ Status Daemon::Parts::StartIdentity() {
     auto inv = LoadStaticFile(options.endpoints_file);
     if (!inv) return inv.error();
     if (Status s = ApplyStatic(*inv, endpoints, services); !s) return s;
-    spdlog::info("endpoints: {} endpoints, {} services from {}", inv->endpoints.size(), inv->services.size(),
-                 options.endpoints_file);
+    std::vector<PeerNode> nodes;
+    for (const StaticNode& n : inv->nodes) nodes.push_back(PeerNode{n.name, n.address});
+    peers.Replace("static", nodes);
+    spdlog::info("endpoints: {} endpoints, {} services, {} nodes from {}", inv->endpoints.size(),
+                 inv->services.size(), inv->nodes.size(), options.endpoints_file);
   }
   return OkStatus();
 }
@@ -262,7 +282,8 @@ Status Daemon::Parts::StartDatapath() {
                          .on_links_gone = [this] { ForgetGoneInterfaces("known"); }});
 
   store = std::make_unique<FlowStore>(options.store_capacity);
-  identities = std::make_unique<RegistryIdentityResolver>(endpoints, services, options.node_name);
+  identities =
+      std::make_unique<RegistryIdentityResolver>(endpoints, services, namespace_labels, options.node_name);
   converter =
       std::make_unique<FlowConverter>(options.node_name, *identities, *link_watcher, dns,
                                       L7Pairing::Options{.request_timeout = options.l7_request_timeout});
@@ -312,7 +333,15 @@ Status Daemon::Parts::StartKubernetes() {
   kube = std::move(*client);
   if (!kube) return OkStatus();
   kube_sync = std::make_unique<KubernetesSync>(
-      endpoints, services, [](const std::string& m) { spdlog::warn("kubernetes: {}", m); });
+      endpoints, services, namespace_labels, [](const std::string& m) { spdlog::warn("kubernetes: {}", m); });
+  if (!options.peer_pods.empty()) {
+    PeerPods pp = *ParsePeerPods(options.peer_pods);  // checked when parsing flags
+    pp.roster = &peers;
+    if (auto port = options.listen_address.rfind(':'); port != std::string::npos)
+      pp.default_port =
+          static_cast<unsigned>(std::strtoul(options.listen_address.c_str() + port + 1, nullptr, 10));
+    kube_sync->SetPeerPods(std::move(pp));
+  }
   auto reflector_options = [] {
     k8s::ReflectorOptions r;
     r.on_error = [](const Error& e) { spdlog::warn("kubernetes: {}", e.message); };
@@ -324,9 +353,12 @@ Status Daemon::Parts::StartKubernetes() {
                                                                          reflector_options());
   slice_informer = std::make_unique<k8s::InformerRunner<k8s::EndpointSlice>>(
       *kube, kube_sync->EndpointSliceHandlers(), reflector_options());
+  namespace_informer = std::make_unique<k8s::InformerRunner<k8s::Namespace>>(
+      *kube, kube_sync->NamespaceHandlers(), reflector_options());
   pod_informer->Start();
   service_informer->Start();
   slice_informer->Start();
+  namespace_informer->Start();
   // Names in the first flows matter (they are what a user checks first),
   // but a slow API server must not keep the node blind: wait, bounded.
   const bool synced = pod_informer->WaitForSync(options.kubernetes_sync_timeout);
@@ -340,11 +372,14 @@ Status Daemon::Parts::StartServers() {
       .name = options.node_name,
       .version = FLOWS_VERSION,
       .address = options.listen_address.empty() ? "unix://" + options.socket_path : options.listen_address,
-      .tls = !options.tls_cert_file.empty()};
+      .tls = !options.tls_cert_file.empty(),
+      .tls_server_name =
+          options.tls_cert_file.empty() ? "" : PeerTlsServerName(options.node_name, options.cluster_name),
+      .cluster_name = options.cluster_name};
   observer = std::make_unique<ObserverService>(*store, namespaces, node,
                                                [this](std::uint64_t n) { losses->Add(kLostClient, n); });
   observer->SetLossSource([this] { return losses->Totals(); });
-  peer = std::make_unique<PeerService>(node);
+  peer = std::make_unique<PeerService>(node, &peers);
   if (graph) graph_service = std::make_unique<GraphService>(*graph, options.node_name);
 
   grpc::ServerBuilder builder;
@@ -405,13 +440,19 @@ void Daemon::Parts::ForgetGoneInterfaces(const char* which) {
 }
 
 void Daemon::Parts::SaveEndpoints() {
-  const std::uint64_t gen = endpoints.generation();
-  if (gen == saved_generation) return;
-  if (Status s = endpoints.SaveTo(endpoints_state); !s) {
-    spdlog::warn("endpoints: {}", s.error().message);
-    return;
-  }
-  saved_generation = gen;
+  // Each registry's file is written only when it changed since the last write.
+  auto save = [](const char* what, const auto& registry, const std::string& path, std::uint64_t& saved) {
+    const std::uint64_t gen = registry.generation();
+    if (gen == saved) return;
+    if (Status s = registry.SaveTo(path); !s) {
+      spdlog::warn("{}: {}", what, s.error().message);
+      return;
+    }
+    saved = gen;
+  };
+  save("endpoints", endpoints, endpoints_state, saved_endpoints);
+  save("services", services, services_state, saved_services);
+  save("namespaces", namespace_labels, namespaces_state, saved_namespaces);
 }
 
 void Daemon::Parts::Housekeeping() {
@@ -440,6 +481,7 @@ Daemon::Parts::~Parts() {
   pod_informer.reset();
   service_informer.reset();
   slice_informer.reset();
+  namespace_informer.reset();
   if (link_watcher) link_watcher->Stop();
   if (ring_reader) ring_reader->Stop();
   // After ingest stopped: the last checkpoint has everything.

@@ -9,6 +9,8 @@
 #include <limits>
 #include <utility>
 
+#include "flows/flowd/daemon/kubernetes_sync.h"
+
 namespace flows::flowd {
 namespace {
 
@@ -95,6 +97,17 @@ ParsedOptions ParseDaemonOptions(int argc, const char* const* argv) {
                  "CAs for client certificates: require mutual TLS")
       ->group(api)
       ->check(CLI::ExistingFile);
+  app.add_option("--cluster-name", o.cluster_name,
+                 "cluster name in the TLS server names announced to relays (<node>.<cluster>.flows-grpc)")
+      ->group(api)
+      ->capture_default_str();
+  app.add_option("--peer-pods", o.peer_pods,
+                 "announce the nodes where these pods run as peers: namespace/label=value,... (flowd's "
+                 "DaemonSet; needs the Kubernetes API)")
+      ->group(api)
+      ->check([](const std::string& v) {
+        return ParsePeerPods(v) ? std::string() : "want namespace/label=value[,label=value...]";
+      });
   app.add_option("--store-capacity", o.store_capacity, "recent flows kept in memory")
       ->group(api)
       ->check(CLI::Range(1, 1 << 24))

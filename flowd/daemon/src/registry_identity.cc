@@ -1,12 +1,22 @@
 #include "flows/flowd/daemon/registry_identity.h"
 
+#include <algorithm>
+
 namespace flows::flowd {
 
-void FillFlowEndpoint(const Endpoint& ep, flow::Endpoint* out) {
+void FillFlowEndpoint(const Endpoint& ep, const Labels* namespace_labels, flow::Endpoint* out) {
   out->set_namespace_(ep.namespace_);
   out->set_pod_name(ep.pod_name);
-  for (const auto& [key, value] : ep.labels) out->add_labels("k8s:" + key + "=" + value);
-  if (!ep.namespace_.empty()) out->add_labels("k8s:io.kubernetes.pod.namespace=" + ep.namespace_);
+  std::vector<std::string> labels;
+  labels.reserve(ep.labels.size() + 1 + (namespace_labels ? namespace_labels->size() : 0));
+  for (const auto& [key, value] : ep.labels) labels.push_back("k8s:" + key + "=" + value);
+  if (!ep.namespace_.empty()) labels.push_back("k8s:io.kubernetes.pod.namespace=" + ep.namespace_);
+  if (namespace_labels) {
+    for (const auto& [key, value] : *namespace_labels)
+      labels.push_back(kNamespaceLabelPrefix + key + "=" + value);
+  }
+  std::sort(labels.begin(), labels.end());  // Hubble's order
+  for (std::string& l : labels) out->add_labels(std::move(l));
   for (const Workload& w : ep.workloads) {
     auto* wl = out->add_workloads();
     wl->set_name(w.name);
@@ -19,18 +29,21 @@ const RegistryIdentityResolver::Answer& RegistryIdentityResolver::Lookup(const s
   // the next call look again rather than keep a stale answer.
   const std::uint64_t eg = endpoints_.generation();
   const std::uint64_t sg = services_.generation();
+  const std::uint64_t ng = namespaces_.generation();
   auto it = cache_.find(ip);
-  if (it != cache_.end() && it->second.endpoints_generation == eg && it->second.services_generation == sg)
+  if (it != cache_.end() && it->second.endpoints_generation == eg && it->second.services_generation == sg &&
+      it->second.namespaces_generation == ng)
     return it->second;
   if (it == cache_.end()) {
     if (cache_.size() >= kMaxCachedAddresses) cache_.clear();
     it = cache_.emplace(ip, Answer{}).first;
   }
   Answer& a = it->second;
-  a = Answer{eg, sg, {}};
+  a = Answer{eg, sg, ng, {}};
   if (std::shared_ptr<const Endpoint> ep = endpoints_.FindByIp(ip)) {
     auto proto = std::make_shared<flow::Endpoint>();
-    FillFlowEndpoint(*ep, proto.get());
+    const std::optional<Labels> ns_labels = namespaces_.LabelsOf(ep->namespace_);
+    FillFlowEndpoint(*ep, ns_labels ? &*ns_labels : nullptr, proto.get());
     a.identity.endpoint = std::move(proto);
     a.identity.local_pod = !node_name_.empty() && ep->node_name == node_name_;
   }

@@ -22,6 +22,11 @@ json EndpointToJson(const Endpoint& ep) {
   j["ips"] = ep.ips;
   j["host_ifname"] = ep.host_ifname;
   j["host_ifindex"] = ep.host_ifindex;
+  json ports = json::array();
+  for (const EndpointPort& p : ep.ports)
+    ports.push_back({{"name", p.name}, {"port", p.port}, {"protocol", p.protocol}});
+  j["ports"] = std::move(ports);
+  j["host_network"] = ep.host_network;
   json sources = json::array();
   for (EndpointSource s : {EndpointSource::kCni, EndpointSource::kKubernetes, EndpointSource::kStatic}) {
     if (ep.From(s)) sources.push_back(SourceName(s));
@@ -42,6 +47,7 @@ Result<Endpoint> EndpointFromJson(const json& j, std::string_view where) {
   f.String("node_name", ep.node_name);
   f.String("host_ifname", ep.host_ifname);
   f.Uint32("host_ifindex", ep.host_ifindex);
+  f.Bool("host_network", ep.host_network);
   f.StringMap("labels", ep.labels);
   std::vector<std::string> ips;
   f.StringList("ips", ips);
@@ -71,6 +77,27 @@ Result<Endpoint> EndpointFromJson(const json& j, std::string_view where) {
       wf.String("kind", wl.kind);
       if (wf.failed()) return wf.error();
       ep.workloads.push_back(std::move(wl));
+    }
+  }
+  if (auto it = j.find("ports"); it != j.end() && !it->is_null()) {
+    if (!it->is_array()) return Error::Invalid(at + ".ports: not a list");
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const json& p = (*it)[i];
+      const std::string pat = at + ".ports[" + std::to_string(i) + "]";
+      if (!p.is_object()) return Error::Invalid(pat + ": not a JSON object");
+      EndpointPort port;
+      std::int64_t number = 0;
+      JsonFields pf(p, pat);
+      pf.String("name", port.name);
+      pf.Integer("port", number, 1, 65535);
+      pf.String("protocol", port.protocol);
+      if (pf.failed()) return pf.error();
+      if (number == 0) return Error::Invalid(pat + ".port: missing");
+      port.port = static_cast<std::uint16_t>(number);
+      if (port.protocol.empty()) port.protocol = "TCP";
+      if (port.protocol != "TCP" && port.protocol != "UDP" && port.protocol != "SCTP")
+        return Error::Invalid(pat + ".protocol: not TCP, UDP or SCTP: " + Quote(port.protocol));
+      ep.ports.push_back(std::move(port));
     }
   }
   return ep;

@@ -6,15 +6,12 @@
 #include <set>
 #include <tuple>
 
-#include "flows/common/atomic_file.h"
 #include "flows/common/ip_address.h"
 #include "flows/flowd/endpoints/endpoint_json.h"
+#include "flows/flowd/endpoints/state_file.h"
 
 namespace flows::flowd {
 namespace {
-
-constexpr int kFileVersion = 1;
-constexpr std::size_t kMaxFileBytes = 256u << 20;  // ~1M endpoints; more is a broken file
 
 std::string NameKey(std::string_view ns, std::string_view name) {
   std::string k(ns);
@@ -50,6 +47,8 @@ void Merge(Endpoint& base, const Endpoint& in) {
   const bool authoritative = in.From(EndpointSource::kKubernetes) || in.From(EndpointSource::kStatic);
   if (authoritative || base.labels.empty()) base.labels = in.labels;
   if (authoritative || base.workloads.empty()) base.workloads = in.workloads;
+  if (authoritative || base.ports.empty()) base.ports = in.ports;
+  if (authoritative) base.host_network = in.host_network;
   if (!in.ips.empty()) base.ips = in.ips;
   base.sources |= in.sources;
 }
@@ -228,6 +227,29 @@ bool EndpointRegistry::RemoveByName(std::string_view ns, std::string_view name) 
   return true;
 }
 
+std::size_t EndpointRegistry::RetainListed(const std::function<bool(const Endpoint&)>& listed) {
+  constexpr auto kApi = static_cast<std::uint8_t>(EndpointSource::kKubernetes);
+  std::unique_lock lock(mu_);
+  std::vector<std::uint64_t> gone;
+  for (const auto& [id, ep] : table_.records) {
+    if (ep->From(EndpointSource::kKubernetes) && !listed(*ep)) gone.push_back(id);
+  }
+  std::size_t dropped = 0;
+  for (std::uint64_t id : gone) {
+    Endpoint ep = *table_.records.at(id);
+    if (ep.From(EndpointSource::kStatic)) {
+      ep.sources &= static_cast<std::uint8_t>(~kApi);
+      table_.Put(id, std::move(ep));
+    } else {
+      // The CNI's part too: its sandbox belonged to the pod the API says is gone.
+      table_.Erase(id);
+      ++dropped;
+    }
+  }
+  if (!gone.empty()) ++generation_;
+  return dropped;
+}
+
 std::shared_ptr<const Endpoint> EndpointRegistry::FindByIp(std::string_view ip) const {
   auto canonical = CanonicalIp(ip);
   if (!canonical) return nullptr;
@@ -291,24 +313,14 @@ std::size_t EndpointRegistry::size() const {
 Status EndpointRegistry::SaveTo(const std::string& path) const {
   nlohmann::json endpoints = nlohmann::json::array();
   for (const Endpoint& ep : List()) endpoints.push_back(EndpointToJson(ep));
-  const nlohmann::json doc = {{"version", kFileVersion}, {"endpoints", std::move(endpoints)}};
-  // Strings came from the network (CNI_ARGS, the API); never let one bad byte
-  // make the whole file unwritable.
-  return WriteFileAtomically(path, doc.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  return SaveStateFile(path, {{"endpoints", std::move(endpoints)}});
 }
 
 Status EndpointRegistry::LoadFrom(const std::string& path) {
-  auto text = ReadSmallFile(path, kMaxFileBytes);
-  if (!text) return text.error();
-  const nlohmann::json doc = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return Error::Invalid(path + ": not valid JSON (corrupt endpoints file)");
-  if (!doc.is_object()) return Error::Invalid(path + ": not a JSON object");
-  const auto version = doc.find("version");
-  if (version == doc.end() || !version->is_number_integer() || *version != kFileVersion)
-    return Error::Invalid(path + ": unsupported or missing \"version\" (want " +
-                          std::to_string(kFileVersion) + ")");
-  const auto list = doc.find("endpoints");
-  if (list == doc.end() || !list->is_array()) return Error::Invalid(path + ": \"endpoints\" is not a list");
+  auto doc = LoadStateFile(path);
+  if (!doc) return doc.error();
+  const auto list = doc->find("endpoints");
+  if (list == doc->end() || !list->is_array()) return Error::Invalid(path + ": \"endpoints\" is not a list");
 
   Table fresh;  // built aside: a bad file changes nothing
   for (std::size_t i = 0; i < list->size(); ++i) {

@@ -33,6 +33,18 @@ Result<StaticService> ServiceFromJson(const json& j, const std::string& where) {
   return s;
 }
 
+Result<StaticNode> NodeFromJson(const json& j, const std::string& where) {
+  if (!j.is_object()) return Error::Invalid(where + ": not a JSON object");
+  StaticNode n;
+  JsonFields f(j, where);
+  f.String("name", n.name, 253);
+  f.String("address", n.address, 300);
+  if (f.failed()) return f.error();
+  if (n.name.empty() || n.address.empty())
+    return Error::Invalid(where + ": a node needs \"name\" and \"address\" (host:port)");
+  return n;
+}
+
 }  // namespace
 
 Result<StaticInventory> ParseStaticInventory(std::string_view json_text, const std::string& origin) {
@@ -40,18 +52,23 @@ Result<StaticInventory> ParseStaticInventory(std::string_view json_text, const s
   if (doc.is_discarded()) return Error::Invalid(origin + ": not valid JSON");
   const json* endpoints = &doc;
   const json* services = nullptr;
+  const json* nodes = nullptr;
   if (doc.is_object()) {
     auto e = doc.find("endpoints");
     auto s = doc.find("services");
-    if (e == doc.end() && s == doc.end())
+    auto n = doc.find("nodes");
+    if (e == doc.end() && s == doc.end() && n == doc.end())
       return Error::Invalid(origin +
-                            ": expected a list of endpoints or {\"endpoints\": [...], \"services\": [...]}");
+                            ": expected a list of endpoints or {\"endpoints\": [...], \"services\": [...], "
+                            "\"nodes\": [...]}");
     static const json kEmpty = json::array();
     endpoints = e == doc.end() ? &kEmpty : &*e;
     services = s == doc.end() ? nullptr : &*s;
+    nodes = n == doc.end() ? nullptr : &*n;
   }
   if (!endpoints->is_array()) return Error::Invalid(origin + ": \"endpoints\" is not a list");
   if (services && !services->is_array()) return Error::Invalid(origin + ": \"services\" is not a list");
+  if (nodes && !nodes->is_array()) return Error::Invalid(origin + ": \"nodes\" is not a list");
 
   StaticInventory inv;
   for (std::size_t i = 0; i < endpoints->size(); ++i) {
@@ -68,6 +85,11 @@ Result<StaticInventory> ParseStaticInventory(std::string_view json_text, const s
     if (!svc) return Error::Invalid(origin + ": " + svc.error().message);
     inv.services.push_back(std::move(*svc));
   }
+  for (std::size_t i = 0; nodes && i < nodes->size(); ++i) {
+    auto node = NodeFromJson((*nodes)[i], "nodes[" + std::to_string(i) + "]");
+    if (!node) return Error::Invalid(origin + ": " + node.error().message);
+    inv.nodes.push_back(std::move(*node));
+  }
   return inv;
 }
 
@@ -82,11 +104,13 @@ Status ApplyStatic(const StaticInventory& inv, EndpointRegistry& endpoints, Serv
     if (Status s = endpoints.Upsert(ep); !s) return s;
   }
   for (const StaticService& s : inv.services) {
-    if (Status st = services.Upsert(s.service); !st) return st;
+    Service svc = s.service;
+    svc.source = EndpointSource::kStatic;
+    if (Status st = services.Upsert(svc); !st) return st;
     if (!s.backend_ips.empty()) {
       // One synthetic slice per Service carries its backends.
       if (Status st = services.UpsertSlice(s.service.namespace_, "static:" + s.service.name, s.service.name,
-                                           s.backend_ips);
+                                           s.backend_ips, EndpointSource::kStatic);
           !st)
         return st;
     }

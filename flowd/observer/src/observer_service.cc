@@ -166,8 +166,9 @@ grpc::Status ObserverService::ServerStatus(grpc::ServerContext*, const observer:
   res->set_uptime_ns(static_cast<std::uint64_t>(
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started_)
           .count()));
-  res->mutable_num_connected_nodes()->set_value(1);
-  res->mutable_num_unavailable_nodes()->set_value(0);
+  // num_connected_nodes and num_unavailable_nodes are left unset, as a
+  // Hubble agent leaves them: they count the nodes a relay is connected to,
+  // and a node is connected to none (the relay fills them in).
   res->set_version(node_.version);
   res->set_flows_rate(FlowsRate());
   if (loss_source_) {

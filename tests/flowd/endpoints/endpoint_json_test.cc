@@ -19,6 +19,8 @@ Endpoint Full() {
   ep.ips = {"10.0.0.5", "fd00::5"};
   ep.host_ifname = "veth1";
   ep.host_ifindex = 12;
+  ep.ports = {{"http", 8080, "TCP"}, {"", 53, "UDP"}};
+  ep.host_network = true;
   ep.AddSource(EndpointSource::kCni);
   ep.AddSource(EndpointSource::kKubernetes);
   return ep;
@@ -58,6 +60,12 @@ TEST(EndpointJson, ErrorsNameTheField) {
            Case{R"([])", "ep: not a JSON object"},
            Case{R"({"namespace": 3})", "ep.namespace: not a string"},
            Case{R"({"ips": "10.0.0.1"})", "ep.ips: not a list"},
+           Case{R"({"ports": {}})", "ep.ports: not a list"},
+           Case{R"({"ports": [{"port": 0}]})", "ep.ports[0].port: not between 1 and 65535"},
+           Case{R"({"ports": [{"name": "x"}]})", "ep.ports[0].port: missing"},
+           Case{R"({"ports": [{"port": 80, "protocol": "ICMP"}]})",
+                "ep.ports[0].protocol: not TCP, UDP or SCTP"},
+           Case{R"({"host_network": "yes"})", "ep.host_network: not"},
            Case{R"({"ips": [1]})", "ep.ips: has an element"},
            Case{R"({"ips": ["nope"]})", "ep.ips[0]: not an IP address"},
            Case{R"({"labels": {"a": 1}})", "ep.labels.a: not a string"},

@@ -6,6 +6,8 @@
 #include <fstream>
 
 #include "flows/flowd/endpoints/endpoint_registry.h"
+#include "flows/flowd/endpoints/namespace_registry.h"
+#include "flows/flowd/endpoints/service_registry.h"
 #include "temp_dir.h"
 
 namespace flows::flowd {
@@ -137,6 +139,66 @@ TEST(EndpointPersistence, DirectoryIsNotAFile) {
   auto s = reg.LoadFrom(dir.path());
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.error().message.find("not a regular file"), std::string::npos);
+}
+
+// The API's Services and their backends survive a restart, so the first
+// flows after it are named before the API answers. Static ones are not kept:
+// the static file is read again, and what it dropped must not come back.
+TEST(ServicePersistence, RoundTrip) {
+  TempDir dir;
+  const std::string path = dir.path() + "/services.json";
+  ServiceRegistry a;
+  ASSERT_TRUE(a.Upsert(Service{"shop", "web", {"10.96.0.20", "fd00:96::20"}}));
+  ASSERT_TRUE(a.Upsert(Service{"lab", "pinned", {"10.96.0.30"}, EndpointSource::kStatic}));
+  ASSERT_TRUE(a.UpsertSlice("shop", "web-abc", "web", {"10.0.0.5", "10.0.0.6"}));
+  ASSERT_TRUE(a.UpsertSlice("lab", "static:pinned", "pinned", {"10.0.0.9"}, EndpointSource::kStatic));
+  ASSERT_TRUE(a.SaveTo(path));
+
+  ServiceRegistry b;
+  ASSERT_TRUE(b.LoadFrom(path));
+  EXPECT_EQ(b.LookupClusterIp("fd00:96::20")->name, "web");
+  EXPECT_EQ(b.LookupBackend("10.0.0.6").at(0).name, "web");
+  ASSERT_EQ(b.List().size(), 1u);
+  EXPECT_EQ(b.List()[0].source, EndpointSource::kKubernetes);
+  EXPECT_EQ(b.slice_count(), 1u);
+  EXPECT_FALSE(b.LookupByIp("10.96.0.30"));
+  EXPECT_TRUE(b.LookupBackend("10.0.0.9").empty());
+}
+
+TEST(ServicePersistence, BadFilesAreErrorsAndChangeNothing) {
+  TempDir dir;
+  const std::string path = dir.path() + "/services.json";
+  ServiceRegistry reg;
+  ASSERT_TRUE(reg.Upsert(Service{"shop", "web", {"10.96.0.20"}}));
+  EXPECT_EQ(reg.LoadFrom(dir.path() + "/missing.json").error().err, ENOENT);
+  for (
+      const char* text :
+      {"{", R"({"version": 2})", R"({"version": 1, "services": {}})",
+       R"({"version": 1, "services": [{"namespace": "a", "name": "b", "cluster_ips": ["x"]}]})",
+       R"({"version": 1, "slices": [{"namespace": "a", "name": "s", "service": "b", "source": "bogus"}]})"}) {
+    WriteFile(path, text);
+    EXPECT_FALSE(reg.LoadFrom(path).ok()) << text;
+    EXPECT_EQ(reg.LookupClusterIp("10.96.0.20")->name, "web") << text;
+  }
+}
+
+TEST(NamespacePersistence, RoundTripAndBadFiles) {
+  TempDir dir;
+  const std::string path = dir.path() + "/namespaces.json";
+  NamespaceRegistry a;
+  ASSERT_TRUE(a.Upsert("shop", {{"kubernetes.io/metadata.name", "shop"}, {"team", "payments"}}));
+  ASSERT_TRUE(a.Upsert("empty", {}));
+  ASSERT_TRUE(a.SaveTo(path));
+  NamespaceRegistry b;
+  ASSERT_TRUE(b.LoadFrom(path));
+  EXPECT_EQ(b.List(), a.List());
+
+  for (const char* text : {R"({"version": 1, "namespaces": [{"labels": {}}]})",
+                           R"({"version": 1, "namespaces": [{"name": "x", "labels": {"a": 1}}]})"}) {
+    WriteFile(path, text);
+    EXPECT_FALSE(b.LoadFrom(path).ok()) << text;
+    EXPECT_EQ(b.size(), 2u);
+  }
 }
 
 }  // namespace

@@ -43,6 +43,18 @@ TEST(StaticEndpoints, ObjectWithServicesAppliesToRegistries) {
   EXPECT_EQ(services.LookupByIp("10.0.0.3")->name, "web");
 }
 
+TEST(StaticEndpoints, NodesAreTheOtherFlowdToAnnounce) {
+  auto inv = ParseStaticInventory(
+      R"({"nodes": [{"name": "node-b", "address": "10.0.0.12:4244"}, {"name": "node-c", "address": "[fd00::13]:4244"}]})",
+      "static.json");
+  ASSERT_TRUE(inv.ok()) << inv.error().message;
+  ASSERT_EQ(inv->nodes.size(), 2u);
+  EXPECT_EQ(inv->nodes[1].name, "node-c");
+  EXPECT_EQ(inv->nodes[1].address, "[fd00::13]:4244");
+  for (const char* bad : {R"({"nodes": {}})", R"({"nodes": [{"name": "x"}]})", R"({"nodes": [3]})"})
+    EXPECT_FALSE(ParseStaticInventory(bad, "static.json").ok()) << bad;
+}
+
 TEST(StaticEndpoints, ClearErrors) {
   struct Case {
     const char* text;

@@ -45,6 +45,62 @@ TEST(DecodePod, HostNetworkDaemonSetPod) {
   ASSERT_TRUE(pod.ok());
   EXPECT_TRUE(pod->host_network);
   EXPECT_EQ(pod->workload, (Workload{"DaemonSet", "kube-proxy"}));
+  EXPECT_THAT(pod->ports, ElementsAre(ContainerPort{"metrics", 10249, "TCP"}));
+}
+
+// What NetworkPolicy named ports resolve to: every container's ports, the
+// protocol TCP when the object leaves it out (the API server's default).
+TEST(DecodePod, ContainerPortsAndReadiness) {
+  Result<Pod> pod = DecodePod(Cluster()["pods"][0]);
+  ASSERT_TRUE(pod.ok()) << pod.error().message;
+  EXPECT_THAT(pod->ports,
+              ElementsAre(ContainerPort{"http", 8080, "TCP"}, ContainerPort{"metrics", 9090, "TCP"}));
+  EXPECT_EQ(pod->ready, std::optional<bool>(true));
+
+  pod = DecodePod(json::parse(R"({"metadata":{"name":"p"},
+      "spec":{"containers":[{"name":"a","ports":[{"containerPort":53,"protocol":"UDP"}]},
+                            {"name":"b","ports":[{"name":"sctp","containerPort":9,"protocol":"SCTP"}]}]},
+      "status":{"conditions":[{"type":"Ready","status":"False"}]}})"));
+  ASSERT_TRUE(pod.ok()) << pod.error().message;
+  EXPECT_THAT(pod->ports, ElementsAre(ContainerPort{"", 53, "UDP"}, ContainerPort{"sctp", 9, "SCTP"}));
+  EXPECT_EQ(pod->ready, std::optional<bool>(false));
+  EXPECT_FALSE(DecodePod(json::parse(R"({"metadata":{"name":"p"}})"))->ready.has_value());
+}
+
+TEST(DecodePod, BadPortsNameTheField) {
+  struct Case {
+    const char* spec;
+    const char* want;
+  };
+  for (const Case& c : {
+           Case{R"({"containers":{}})", "spec.containers: not"},
+           Case{R"({"containers":[3]})", "spec.containers[0]: not an object"},
+           Case{R"({"containers":[{"ports":[{"containerPort":0}]}]})",
+                "spec.containers[0].ports[0].containerPort: not between 1 and 65535"},
+           Case{R"({"containers":[{"ports":[{"containerPort":70000}]}]})", "containerPort: not between"},
+           Case{R"({"containers":[{"ports":[{"name":"x"}]}]})",
+                "spec.containers[0].ports[0].containerPort: missing"},
+           Case{R"({"containers":[{"ports":[{"containerPort":80,"protocol":"ICMP"}]}]})",
+                "spec.containers[0].ports[0].protocol: not TCP, UDP or SCTP"},
+           Case{R"({"containers":[{"ports":[{"containerPort":"80"}]}]})", "containerPort: not an integer"},
+       }) {
+    json pod = json::parse(R"({"metadata":{"name":"p","namespace":"n"}})");
+    pod["spec"] = json::parse(c.spec);
+    Result<Pod> r = DecodePod(pod);
+    ASSERT_FALSE(r.ok()) << c.spec;
+    EXPECT_THAT(r.error().message, HasSubstr(c.want)) << c.spec;
+    EXPECT_THAT(r.error().message, HasSubstr("pod n/p")) << c.spec;
+  }
+}
+
+TEST(DecodeNamespace, LabelsAsTheApiServerServesThem) {
+  Result<Namespace> ns = DecodeNamespace(json::parse(
+      R"({"metadata":{"name":"shop","labels":{"kubernetes.io/metadata.name":"shop","team":"payments"}}})"));
+  ASSERT_TRUE(ns.ok()) << ns.error().message;
+  EXPECT_EQ(ns->meta.name, "shop");
+  EXPECT_EQ(ns->meta.labels.at("team"), "payments");
+  EXPECT_FALSE(DecodeNamespace(json::parse(R"({"metadata":{"labels":{}}})")).ok());
+  EXPECT_FALSE(DecodeNamespace(json::parse(R"({"metadata":{"name":"x","labels":{"a":1}}})")).ok());
 }
 
 TEST(DecodePod, PendingPodHasNoIps) {

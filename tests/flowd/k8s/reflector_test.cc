@@ -145,6 +145,26 @@ TEST_F(ReflectorTest, GoneErrorEventRelistsAndReportsOnlyTheDifferences) {
   EXPECT_EQ(client.watch_calls.at(1).resource_version, "22");
 }
 
+// Every complete list (not only the first) is handed over whole, after its
+// differences: what the informer never saw (a registry restored from disk)
+// can be pruned against it.
+TEST(InformerTest, EveryCompleteListIsHandedOverWhole) {
+  std::vector<std::string> log;
+  InformerHandlers<Pod> h;
+  h.on_add = [&](const Pod& p) { log.push_back("add " + p.meta.name); };
+  h.on_delete = [&](const Pod& p) { log.push_back("delete " + p.meta.name); };
+  h.on_synced = [&] { log.push_back("synced"); };
+  h.on_relist = [&](const std::vector<Pod>& pods) {
+    std::string names;
+    for (const Pod& p : pods) names += " " + p.meta.name;
+    log.push_back("relist" + names);
+  };
+  Informer<Pod> informer(h);
+  informer.Replace({PodJson("ns", "a", "5"), PodJson("ns", "b", "6"), nlohmann::json{{"metadata", 3}}}, "6");
+  informer.Replace({PodJson("ns", "b", "6")}, "9");
+  EXPECT_THAT(log, ElementsAre("add a", "add b", "relist a b", "synced", "delete a", "relist b"));
+}
+
 TEST_F(ReflectorTest, HttpGoneOnWatchRelists) {
   client.lists.push_back(Page({PodJson("ns", "a", "5")}, "5"));
   client.watches.push_back({{}, Error{"watch pods: HTTP 410 Gone", kErrGone}});

@@ -131,6 +131,17 @@ expect "kubectl field selector" \
   "$("${K[@]}" get pods -A --field-selector spec.nodeName=node-a -o json | names)" "kube-proxy-abcde web-7d4b9c8f6d-x2x8k"
 expect "kubectl get services -A" "$("${K[@]}" get services -A -o json | names)" "kube-dns web"
 expect "kubectl get endpointslices -A" "$("${K[@]}" get endpointslices -A -o json | names)" "web-abc12"
+expect "kubectl get namespaces" "$("${K[@]}" get namespaces -o json | names)" "default kube-system shop"
+# The server labels every namespace with its name (as flowd's namespace
+# labels expect), and keeps the labels it was given.
+expect "kubectl namespace label selector" \
+  "$("${K[@]}" get namespaces -l kubernetes.io/metadata.name=shop,team=payments -o json | names)" "shop"
+expect "kubectl pod container ports (protocol defaulted)" \
+  "$("${K[@]}" get pod -n shop web-7d4b9c8f6d-x2x8k -o jsonpath='{range .spec.containers[*].ports[*]}{.name}/{.containerPort}/{.protocol} {end}')" \
+  "http/8080/TCP metrics/9090/TCP "
+expect "kubectl hostNetwork pod (hostPort defaulted)" \
+  "$("${K[@]}" get pod -n kube-system kube-proxy-abcde -o jsonpath='{.spec.hostNetwork} {.spec.containers[0].ports[0].hostPort}')" \
+  "true 10249"
 expect "kubectl pagination (--chunk-size 1)" "$("${K[@]}" get pods -A --chunk-size 1 -o json | names)" \
   "db-0 kube-proxy-abcde web-7d4b9c8f6d-x2x8k"
 if "${K[@]}" --token wrong get pods -A -o json >/dev/null 2>"$WORK/unauth.err"; then
@@ -219,6 +230,38 @@ slices = disc.list_endpoint_slice_for_all_namespaces()
 assert slices.items[0].metadata.labels["kubernetes.io/service-name"] == "web"
 assert slices.items[0].endpoints[0].target_ref.name == "web-7d4b9c8f6d-x2x8k"
 print("ok: services and endpointslices")
+
+web_ports = [(p.name, p.container_port, p.protocol) for p in web.spec.containers[0].ports]
+assert web_ports == [("http", 8080, "TCP"), ("metrics", 9090, "TCP")], web_ports
+proxy = [p for p in pods.items if p.metadata.name.startswith("kube-proxy")][0]
+assert proxy.spec.host_network is True and proxy.spec.containers[0].ports[0].host_port == 10249
+ready = [c.status for c in web.status.conditions if c.type == "Ready"]
+assert ready == ["True"], ready
+print("ok: container ports, hostNetwork, conditions")
+
+nss = core.list_namespace()
+labels = {n.metadata.name: n.metadata.labels for n in nss.items}
+assert labels["shop"] == {"kubernetes.io/metadata.name": "shop", "team": "payments"}, labels
+assert labels["default"] == {"kubernetes.io/metadata.name": "default"}, labels
+ns_rv = nss.metadata.resource_version
+ns_seen = []
+def watch_ns():
+    w = kubernetes.watch.Watch()
+    for ev in w.stream(core.list_namespace, resource_version=ns_rv, timeout_seconds=10):
+        ns_seen.append((ev["type"], ev["raw_object"]["metadata"]["name"],
+                        ev["raw_object"]["metadata"].get("labels", {}).get("kubernetes.io/metadata.name")))
+        if ev["type"] == "DELETED":
+            w.stop()
+tn = threading.Thread(target=watch_ns)
+tn.start()
+act({"op": "wait_watchers", "resource": "namespaces", "count": 1, "timeout": 30})
+act([{"op": "add", "resource": "namespaces", "object": {"metadata": {"name": "lab"}}},
+     {"op": "modify", "resource": "namespaces", "object": {"metadata": {"name": "lab", "labels": {"x": "1"}}}},
+     {"op": "delete", "resource": "namespaces", "name": "lab"}])
+tn.join(20)
+assert not tn.is_alive(), "namespace watch did not end"
+assert ns_seen == [("ADDED", "lab", "lab"), ("MODIFIED", "lab", "lab"), ("DELETED", "lab", "lab")], ns_seen
+print("ok: namespaces list and watch (name label set by the server)")
 
 # kubectl's watch is gone; wait until the server has noticed, so the count
 # below is this client's watch.

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # flows-relay in front of real flowd nodes (tests/sandbox/cluster.sh): three
 # sandbox nodes, each a network namespace running flowd, with an nginx pod
-# each and a client pod on node-a calling all three. The relay learns the
-# nodes through each flowd's peer.Peer Notify stream (--peer-service), the
-# way it finds the nodes of a real cluster. Checked with the `flows` CLI
-# against the relay:
+# each and a client pod on node-a calling all three. The relay is given one
+# node's peer.Peer service (--peer-service node-a) and finds every node
+# through it: each flowd announces the nodes where the API shows a flowd pod
+# running (--peer-pods, the DaemonSet's pods), the way a relay pointed at one
+# Cilium agent finds the cluster. Checked with the `flows` CLI against the
+# relay:
 #   - a node started while a follow stream is open joins that stream;
 #   - the merged answer of a bounded query is in time order and comes from
 #     all three nodes (number=N per node);
@@ -60,19 +62,33 @@ server_pod() { # <node> <key> <pod name>
 }
 cluster_ip() { cluster_pod_ip "$1"; }
 
-cluster_node node-a 1 || fail "node-a"
-cluster_node node-b 2 || fail "node-b"
+# flowd's own pod on a node, as the DaemonSet makes it: host network (its IP
+# is the node's), the grpc port, Running. What --peer-pods selects.
+PEER_PODS=(--peer-pods flows/app.kubernetes.io/component=flowd)
+flowd_pod() { # <node> <n>
+  local ip="192.168.250.$(($2 + 1))"
+  cluster_api "{\"op\": \"add\", \"resource\": \"pods\", \"object\": {
+    \"metadata\": {\"name\": \"flows-$1\", \"namespace\": \"flows\",
+                 \"labels\": {\"app.kubernetes.io/component\": \"flowd\"}},
+    \"spec\": {\"nodeName\": \"$1\", \"hostNetwork\": true,
+             \"containers\": [{\"name\": \"flowd\", \"ports\": [{\"name\": \"grpc\", \"containerPort\": 4244}]}]},
+    \"status\": {\"phase\": \"Running\", \"podIP\": \"$ip\", \"podIPs\": [{\"ip\": \"$ip\"}]}}}" >/dev/null ||
+    fail "flowd pod of $1"
+}
+
+flowd_pod node-a 1
+flowd_pod node-b 2
+cluster_node node-a 1 "${PEER_PODS[@]}" || fail "node-a"
+cluster_node node-b 2 "${PEER_PODS[@]}" || fail "node-b"
 cluster_pod node-a cl shop client-6b7c8-d9f0g app=client Deployment/client || fail "pod client"
 : >"$S/targets"
 server_pod node-a wa web-0
 server_pod node-b wb web-1
 
-# The relay, in the underlay namespace, told about node-c before it exists:
-# it keeps retrying node-c's Notify stream with backoff.
+# The relay, in the underlay namespace, given node-a's Peer service only.
 sandbox_spawn_split "$(cluster_underlay_ns)" "$S/relay.out" "$S/relay.log" "$RELAY" \
   --unix-socket "$S/relay.sock" --listen-address 192.168.250.1:4245 --metrics-address 192.168.250.1:9966 \
-  --peer-service "$(cluster_grpc_address node-a)" --peer-service "$(cluster_grpc_address node-b)" \
-  --peer-service 192.168.250.4:4244 --peer-backoff-max 2 || fail "relay"
+  --peer-service "$(cluster_grpc_address node-a)" --peer-backoff-max 2 || fail "relay"
 sandbox_wait_file "$S/relay.sock" 20 "$SANDBOX_LAST_PID" || fail "flows-relay did not start"
 export FLOWS_SERVER=unix://$S/relay.sock
 
@@ -116,10 +132,11 @@ nodes_connected 2
 FOLLOW_PID=$!
 wait_json "$S/follow.json" '.node_name == "node-a"' 20 >/dev/null || fail "no flow from node-a in the follow stream"
 wait_json "$S/follow.json" '.node_name == "node-b"' 20 >/dev/null || fail "no flow from node-b in the follow stream"
-cluster_node node-c 3 || fail "node-c"
+cluster_node node-c 3 "${PEER_PODS[@]}" || fail "node-c"
+flowd_pod node-c 3  # the DaemonSet's pod on the new node: node-a's flowd announces it
 server_pod node-c wc web-2
 t=$(wait_json "$S/follow.json" '.node_name == "node-c"' 30) || fail "node-c, started at run time, never appeared in the follow stream"
-note "node-c started at run time: its flows joined the open follow stream after ${t}s"
+note "node-c started at run time, found through node-a's Peer service: its flows joined the open follow stream after ${t}s"
 nodes_connected 3
 
 # 2. A bounded query: time order across all three nodes, N per node (once

@@ -44,4 +44,7 @@ std::optional<std::string> AddressOfCidr(std::string_view cidr);
 // 127.0.0.0/8 and ::1 (given canonical text).
 bool IsLoopback(std::string_view canonical);
 
+// "host:port" as gRPC dials it ("[v6]:port" for IPv6).
+std::string JoinHostPort(std::string_view host, unsigned port);
+
 }  // namespace flows

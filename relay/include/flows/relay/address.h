@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "flows/common/ip_address.h"
 #include "flows/common/result.h"
 
 namespace flows::relay {
@@ -15,8 +16,7 @@ struct HostPort {
 // "host:port", "[v6]:port"; with default_port > 0 also a bare "host", "v6"
 // or "[v6]". Refuses empty hosts, ports outside 1..65535, junk.
 Result<HostPort> ParseHostPort(const std::string& text, unsigned default_port = 0);
-// "host:port" as gRPC dials it ("[v6]:port" for IPv6).
-std::string JoinHostPort(const std::string& host, unsigned port);
+using flows::JoinHostPort;  // common/ip_address.h
 // --listen-address as gRPC listens on it: ":4245" means every address
 // ("[::]:4245"); "unix:/path" and "unix:///path" pass through.
 Result<std::string> ListenAddress(const std::string& flag_value);

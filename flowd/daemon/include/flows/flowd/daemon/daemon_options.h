@@ -25,6 +25,8 @@ struct DaemonOptions {
   std::string listen_address;  // "host:port"; "" = no TCP listener
   std::string tls_cert_file, tls_key_file;
   std::vector<std::string> tls_client_ca_files;  // set: clients must present a certificate (mTLS)
+  std::string cluster_name = "default";          // in peers' TLS server names
+  std::string peer_pods;                         // "ns/k=v,...": flowd's pods, announced as peers
 
   std::string metrics_address = "127.0.0.1:9965";  // "" = no HTTP endpoint
   MetricsOptions metrics;

@@ -27,6 +27,15 @@ struct Workload {
   bool operator==(const Workload&) const = default;
 };
 
+// A port one of the pod's containers declares: what a NetworkPolicy's named
+// port ("http") resolves to on this pod.
+struct EndpointPort {
+  std::string name;
+  std::uint16_t port = 0;
+  std::string protocol;  // TCP, UDP, SCTP
+  bool operator==(const EndpointPort&) const = default;
+};
+
 struct Endpoint {
   std::string namespace_;  // "namespace" in JSON (a keyword in C++)
   std::string pod_name;
@@ -38,6 +47,10 @@ struct Endpoint {
   std::vector<std::string> ips;  // canonical text form (inet_ntop)
   std::string host_ifname;       // host side of the pod's veth
   std::uint32_t host_ifindex = 0;
+  std::vector<EndpointPort> ports;  // from the Kubernetes API (or the static file)
+  // The pod shares the node's network namespace: it has no addresses of its
+  // own here (they are the node's), but policies still select it.
+  bool host_network = false;
   std::uint8_t sources = 0;  // bit set of EndpointSource
 
   bool From(EndpointSource s) const { return (sources & static_cast<std::uint8_t>(s)) != 0; }

@@ -6,7 +6,8 @@
 //    "container_id": "4f3a...", "labels": {"app": "web"},
 //    "workloads": [{"name": "web", "kind": "Deployment"}],
 //    "node_name": "node-1", "ips": ["10.244.1.7"], "host_ifname": "veth1a2b",
-//    "host_ifindex": 12, "sources": ["cni", "kubernetes"]}
+//    "host_ifindex": 12, "ports": [{"name": "http", "port": 8080, "protocol": "TCP"}],
+//    "host_network": false, "sources": ["cni", "kubernetes"]}
 //
 // Every field is optional on input; a field of the wrong type, an address
 // that is not one, or an unknown source is an error naming the field.

@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -48,6 +49,12 @@ class EndpointRegistry {
   // The pod is gone from the Kubernetes API: drops the whole endpoint.
   bool RemoveByUid(std::string_view uid);
   bool RemoveByName(std::string_view ns, std::string_view name);
+  // A complete Pod list arrived: every endpoint the API described (source
+  // kubernetes) that `listed` says the list lacks is gone – also those
+  // restored from disk whose pod was deleted while flowd was down. Dropped
+  // whole, unless the static file describes it too (then only the API's
+  // part goes). Returns how many were dropped.
+  std::size_t RetainListed(const std::function<bool(const Endpoint&)>& listed);
 
   // nullopt for unknown or malformed addresses.
   std::optional<Endpoint> LookupByIp(std::string_view ip) const;

@@ -5,9 +5,12 @@
 //   {"endpoints": [{"namespace": "demo", "pod_name": "client", "ips": ["10.0.0.2"],
 //                   "labels": {"app": "client"}}],
 //    "services":  [{"namespace": "demo", "name": "web", "cluster_ips": ["10.96.0.10"],
-//                   "backend_ips": ["10.0.0.3"]}]}
+//                   "backend_ips": ["10.0.0.3"]}],
+//    "nodes":     [{"name": "node-b", "address": "10.0.0.12:4244"}]}
 //
-// Every endpoint is marked as coming from the "static" source.
+// Every endpoint is marked as coming from the "static" source. "nodes" are
+// the other flowd a node's Peer service announces (where no Kubernetes API
+// lists flowd's pods).
 #pragma once
 
 #include <string>
@@ -26,9 +29,15 @@ struct StaticService {
   std::vector<std::string> backend_ips;
 };
 
+struct StaticNode {
+  std::string name;
+  std::string address;  // host:port a relay dials
+};
+
 struct StaticInventory {
   std::vector<Endpoint> endpoints;
   std::vector<StaticService> services;
+  std::vector<StaticNode> nodes;
 };
 
 // `origin` (the file name) prefixes error messages.

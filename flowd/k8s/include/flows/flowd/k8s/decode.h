@@ -16,6 +16,7 @@ Result<ObjectMeta> DecodeObjectMeta(const nlohmann::json& object);
 Result<Pod> DecodePod(const nlohmann::json& object);
 Result<Service> DecodeService(const nlohmann::json& object);
 Result<EndpointSlice> DecodeEndpointSlice(const nlohmann::json& object);
+Result<Namespace> DecodeNamespace(const nlohmann::json& object);
 
 // The label EndpointSlices carry to name their Service.
 inline constexpr const char* kServiceNameLabel = "kubernetes.io/service-name";

@@ -2,7 +2,9 @@
 // by namespace/name, and turns lists and events into add/update/delete
 // callbacks (a relist after 410 Gone becomes the differences only: adds,
 // updates of changed objects, deletes of vanished ones). Synced fires once,
-// after the first complete list. Objects that fail to decode are reported
+// after the first complete list; relisted after every complete list, with
+// all of it, for state the informer never saw (a registry restored from
+// disk): what a complete list does not contain is gone. Objects that fail to decode are reported
 // and skipped, never fatal.
 //
 // Callbacks run on the reflector's thread, after the informer's lock is
@@ -28,6 +30,8 @@ struct InformerHandlers {
   std::function<void(const T& old_object, const T& new_object)> on_update;
   std::function<void(const T&)> on_delete;
   std::function<void()> on_synced;
+  // After each complete list's adds/updates/deletes: every object it held.
+  std::function<void(const std::vector<T>& listed)> on_relist;
   std::function<void(const Error&)> on_decode_error;
 };
 
@@ -53,6 +57,11 @@ class Informer final : public ReflectorSink {
     }
     std::vector<Change> changes;
     bool first = false;
+    std::vector<T> listed;
+    if (handlers_.on_relist) {
+      listed.reserve(fresh.size());
+      for (const auto& [key, obj] : fresh) listed.push_back(obj);
+    }
     {
       std::lock_guard lock(mu_);
       for (auto& [key, old] : objects_) {
@@ -71,6 +80,7 @@ class Informer final : public ReflectorSink {
       synced_ = true;
     }
     Dispatch(changes);
+    if (handlers_.on_relist) handlers_.on_relist(listed);
     if (first && handlers_.on_synced) handlers_.on_synced();
   }
 

@@ -26,4 +26,10 @@ struct KindTraits<EndpointSlice> {
   static Result<EndpointSlice> Decode(const nlohmann::json& j) { return DecodeEndpointSlice(j); }
 };
 
+template <>
+struct KindTraits<Namespace> {
+  static Resource DefaultResource() { return Resource::Namespaces(); }
+  static Result<Namespace> Decode(const nlohmann::json& j) { return DecodeNamespace(j); }
+};
+
 }  // namespace flows::flowd::k8s

@@ -1,8 +1,10 @@
 // The parts of Kubernetes objects flowd needs to name the two ends of a
 // flow: which pod (and workload) owns an IP, and which service a cluster IP
-// or an endpoint belongs to. Everything else in the API objects is ignored.
+// or an endpoint belongs to; plus what network policies select on (namespace
+// labels, container ports, hostNetwork). Everything else is ignored.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -37,13 +39,29 @@ struct Workload {
   bool operator==(const Workload&) const = default;
 };
 
+// spec.containers[].ports[]: what a NetworkPolicy's named ports resolve to.
+struct ContainerPort {
+  std::string name;              // optional (IANA service name)
+  std::uint16_t port = 0;        // containerPort, 1-65535
+  std::string protocol = "TCP";  // TCP, UDP or SCTP; the API server defaults it to TCP
+  bool operator==(const ContainerPort&) const = default;
+};
+
 struct Pod {
   ObjectMeta meta;
   std::string node_name;
   std::vector<std::string> pod_ips;  // status.podIPs, else status.podIP; validated, in order
   bool host_network = false;         // pod IPs are the node's: they do not identify this pod
   std::string phase;
+  std::optional<bool> ready;         // status.conditions[type=Ready]; unset: not reported
+  std::vector<ContainerPort> ports;  // of every container, in order
   Workload workload;
+};
+
+// Cluster-scoped: only its labels matter (the API server adds
+// kubernetes.io/metadata.name=<name> to every namespace).
+struct Namespace {
+  ObjectMeta meta;
 };
 
 struct Service {

@@ -19,6 +19,7 @@ struct Resource {
   static Resource Pods() { return {"", "v1", "pods"}; }
   static Resource Services() { return {"", "v1", "services"}; }
   static Resource EndpointSlices() { return {"discovery.k8s.io", "v1", "endpointslices"}; }
+  static Resource Namespaces() { return {"", "v1", "namespaces"}; }  // cluster-scoped
 
   // "/api/v1/pods", "/apis/discovery.k8s.io/v1/namespaces/ns/endpointslices"
   std::string CollectionPath() const;

@@ -20,6 +20,7 @@ struct NodeIdentity {
   std::string address;  // where this node's API listens, as peers should dial it
   bool tls = false;
   std::string tls_server_name;
+  std::string cluster_name;  // names peers' certificates (PeerTlsServerName)
 };
 
 class ObserverService final : public observer::Observer::Service {
