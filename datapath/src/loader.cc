@@ -4,9 +4,13 @@
 #include <bpf/libbpf.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
+#include "flows/common/unique_fd.h"
 #include "flows/datapath/abi.h"
 #include "tc_flow.skel.h"
 #include "xdp_flow.skel.h"
@@ -48,11 +52,39 @@ flows_config MakeConfig(const DatapathOptions& o) {
   return c;
 }
 
+// A map pinned by an earlier flowd is reused only if it has this one's
+// layout and size (what libbpf checks). One that differs -- an upgrade that
+// changed the ABI (e.g. a new loss counter), or a resized flow table or
+// ring -- would make the load fail and the node stay blind: unpin it so a
+// new map is made, and say so. (The programs still attached keep the old map
+// until they are replaced.) Returns the note, or "" if nothing was replaced.
+std::string ReplaceIncompatiblePin(bpf_map* map, const std::string& path) {
+  UniqueFd fd(bpf_obj_get(path.c_str()));
+  if (!fd) return "";  // nothing pinned there (or unreadable: the load will say)
+  bpf_map_info info{};
+  __u32 len = sizeof(info);
+  if (bpf_obj_get_info_by_fd(fd.get(), &info, &len) != 0) return "";
+  if (info.type == static_cast<__u32>(bpf_map__type(map)) && info.key_size == bpf_map__key_size(map) &&
+      info.value_size == bpf_map__value_size(map) && info.max_entries == bpf_map__max_entries(map) &&
+      info.map_flags == bpf_map__map_flags(map))
+    return "";
+  if (unlink(path.c_str()) != 0) return "";
+  return path + " had another layout or size (value " + std::to_string(info.value_size) + " bytes, " +
+         std::to_string(info.max_entries) + " entries; now " + std::to_string(bpf_map__value_size(map)) +
+         " bytes, " + std::to_string(bpf_map__max_entries(map)) +
+         " entries): replaced by a new map, what it held " + "starts over";
+}
+
 // Sizes a shared map and points its pin at pin_root (or disables pinning).
-Status PrepareMap(bpf_map* map, const std::string& pin_root, std::uint32_t max_entries) {
+Status PrepareMap(bpf_map* map, const std::string& pin_root, std::uint32_t max_entries,
+                  std::vector<std::string>& replaced) {
   if (max_entries && bpf_map__set_max_entries(map, max_entries))
     return Error::System(std::string("resize map ") + bpf_map__name(map), errno);
   std::string path = pin_root.empty() ? "" : pin_root + "/" + bpf_map__name(map);
+  if (!path.empty()) {
+    if (std::string note = ReplaceIncompatiblePin(map, path); !note.empty())
+      replaced.push_back(std::move(note));
+  }
   if (bpf_map__set_pin_path(map, path.empty() ? nullptr : path.c_str()))
     return Error::System(std::string("pin path for ") + bpf_map__name(map), errno);
   return OkStatus();
@@ -106,10 +138,11 @@ Result<std::unique_ptr<Datapath>> Datapath::Load(const DatapathOptions& options)
   if (!skels->tc) return Error::System("open tc_flow skeleton", errno);
   *const_cast<flows_config*>(&skels->tc->rodata->flows_cfg) = cfg;
   auto& tm = skels->tc->maps;
+  std::vector<std::string> replaced;
   for (auto [map, size] : {std::pair{tm.flows_ring, options.ring_bytes},
                            {tm.flows_table, options.flow_table_entries},
                            {tm.flows_counters, 0u}}) {
-    if (auto st = PrepareMap(map, options.pin_root, size); !st) return st.error();
+    if (auto st = PrepareMap(map, options.pin_root, size, replaced); !st) return st.error();
   }
   if (int err = tc_flow__load(skels->tc.get()))
     return Error::System("load tc_flow programs" + LoadHint(err), -err);
@@ -128,7 +161,9 @@ Result<std::unique_ptr<Datapath>> Datapath::Load(const DatapathOptions& options)
   if (int err = xdp_flow__load(skels->xdp.get()))
     return Error::System("load xdp_flow program" + LoadHint(err), -err);
 
-  return std::unique_ptr<Datapath>(new Datapath(options, std::move(skels)));
+  auto dp = std::unique_ptr<Datapath>(new Datapath(options, std::move(skels)));
+  dp->replaced_pins_ = std::move(replaced);
+  return dp;
 }
 
 Datapath::Datapath(DatapathOptions options, std::unique_ptr<Skeletons> skels)

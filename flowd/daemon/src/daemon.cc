@@ -262,6 +262,7 @@ Status Daemon::Parts::StartDatapath() {
   auto dp = datapath::Datapath::Load(options.datapath);
   if (!dp) return dp.error();
   datapath = std::move(*dp);
+  for (const std::string& note : datapath->replaced_pins()) spdlog::warn("datapath: {}", note);
   decoder = std::make_unique<datapath::RecordDecoder>(clock);
 
   auto nl = datapath::NetlinkLinkSource::Create();

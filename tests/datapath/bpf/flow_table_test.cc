@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "bpf_fixture.h"
+#include "flows/common/unique_fd.h"
 #include "flows/datapath/flow_sweeper.h"
 
 namespace flows::testing {
@@ -238,6 +239,57 @@ TEST(PinnedMaps, FlowTableSurvivesAReload) {
     auto counters = datapath::BpfCounterSource((*dp)->counters_fd()).Read();
     ASSERT_TRUE(counters.ok());
     EXPECT_EQ((*counters)[FLOWS_CNT_PACKETS], 3u);
+  }
+  std::filesystem::remove_all(root);
+}
+
+// An upgrade that changes a map's layout (a new loss counter widens
+// flows_counters) or a resized flow table must not keep the node blind: the
+// pinned map that no longer fits is replaced, and the loader says so.
+TEST(PinnedMaps, AMapOfAnotherLayoutOrSizeIsReplacedNotAnError) {
+  const std::string root = "/sys/fs/bpf/flows-test-layout-" + std::to_string(getpid());
+  ASSERT_TRUE(datapath::EnsureBpffsDir(root).ok());
+  // What an older flowd pinned: counters one slot narrower than ours.
+  {
+    UniqueFd old(bpf_map_create(BPF_MAP_TYPE_PERCPU_ARRAY, "flows_counters", 4,
+                                sizeof(std::uint64_t) * (FLOWS_CNT_MAX - 1), 1, nullptr));
+    ASSERT_TRUE(old) << strerror(errno);
+    ASSERT_EQ(bpf_obj_pin(old.get(), (root + "/flows_counters").c_str()), 0) << strerror(errno);
+  }
+  datapath::DatapathOptions opts;
+  opts.pin_root = root;
+  opts.flow_table_entries = 1024;
+  const auto pkt = Udp(7);
+  {
+    auto dp = datapath::Datapath::Load(opts);
+    ASSERT_TRUE(dp.ok()) << dp.error().message;
+    ASSERT_EQ((*dp)->replaced_pins().size(), 1u);
+    EXPECT_NE((*dp)->replaced_pins()[0].find("flows_counters"), std::string::npos)
+        << (*dp)->replaced_pins()[0];
+    LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = pkt.data(), .data_size_in = static_cast<__u32>(pkt.size()),
+                .repeat = 2);
+    ASSERT_EQ(bpf_prog_test_run_opts((*dp)->tc_ingress_fd(), &run), 0);
+    auto counters = datapath::BpfCounterSource((*dp)->counters_fd()).Read();
+    ASSERT_TRUE(counters.ok()) << counters.error().message;
+    EXPECT_EQ((*counters)[FLOWS_CNT_PACKETS], 2u);
+  }
+  opts.flow_table_entries = 2048;  // a resize between two runs
+  {
+    auto dp = datapath::Datapath::Load(opts);
+    ASSERT_TRUE(dp.ok()) << dp.error().message;
+    ASSERT_EQ((*dp)->replaced_pins().size(), 1u);
+    EXPECT_NE((*dp)->replaced_pins()[0].find("flows_table"), std::string::npos) << (*dp)->replaced_pins()[0];
+    auto entries = datapath::BpfFlowTable((*dp)->flow_table_fd()).Snapshot();
+    ASSERT_TRUE(entries.ok());
+    EXPECT_TRUE(entries->empty()) << "a new table";
+    auto counters = datapath::BpfCounterSource((*dp)->counters_fd()).Read();
+    ASSERT_TRUE(counters.ok());
+    EXPECT_EQ((*counters)[FLOWS_CNT_PACKETS], 2u) << "the counters that still fit are kept";
+  }
+  {
+    auto dp = datapath::Datapath::Load(opts);  // same options: everything reused
+    ASSERT_TRUE(dp.ok()) << dp.error().message;
+    EXPECT_TRUE((*dp)->replaced_pins().empty());
   }
   std::filesystem::remove_all(root);
 }

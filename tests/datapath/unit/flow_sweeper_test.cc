@@ -224,5 +224,18 @@ TEST_F(EvictionTest, ExpiredEntriesWeRemoveAreNeverCountedAsEvicted) {
   EXPECT_EQ(sweeper.evicted(), 0u);
 }
 
+TEST_F(EvictionTest, NewEntriesRememberedBetweenSweepsAreBounded) {
+  // A storm of new entries between two sweeps: at most kMaxNotedEntries are
+  // remembered (each one the table no longer holds counts once).
+  for (std::uint32_t i = 0; i < FlowSweeper::kMaxNotedEntries + 100; ++i) {
+    auto [key, st] = Entry(IPPROTO_UDP, 1, 100, 0, 100);
+    key.ifindex = i;
+    sweeper.OnNewEntry(key, st);
+  }
+  const auto ended = Sweep();
+  EXPECT_EQ(ended.size(), FlowSweeper::kMaxNotedEntries);
+  EXPECT_EQ(sweeper.evicted(), FlowSweeper::kMaxNotedEntries);
+}
+
 }  // namespace
 }  // namespace flows::datapath

@@ -40,6 +40,9 @@ class Datapath {
   int flow_table_fd() const;
   int counters_fd() const;
   const DatapathOptions& options() const { return options_; }
+  // Pinned maps found with another layout or size and replaced at load
+  // (an upgrade, a resize), one note each, for the log.
+  const std::vector<std::string>& replaced_pins() const { return replaced_pins_; }
 
  private:
   struct Skeletons;
@@ -47,6 +50,7 @@ class Datapath {
 
   DatapathOptions options_;
   std::unique_ptr<Skeletons> skels_;
+  std::vector<std::string> replaced_pins_;
 };
 
 // Makes sure `path` exists on the BPF filesystem mounted at /sys/fs/bpf;
