@@ -329,9 +329,9 @@ TEST(CniPlugin, DelSucceedsForEveryInputThatNamesAContainer) {
       {good, [](CniEnv& e) { e.netns.clear(); }, "/run/test.sock"},
   };
   for (const Case& c : cases) {
-    for (Result<CniReply> answer : {Result<CniReply>(CniReply{true, false, false, ""}),
-                                    Result<CniReply>(Error::System("connect", ENOENT)),
-                                    Result<CniReply>(CniReply{false, false, false, "broken"})}) {
+    for (const Result<CniReply>& answer : {Result<CniReply>(CniReply{true, false, false, ""}),
+                                           Result<CniReply>(Error::System("connect", ENOENT)),
+                                           Result<CniReply>(CniReply{false, false, false, "broken"})}) {
       FakeFlowd flowd;
       flowd.answer = answer;
       CniEnv env = Env("DEL");
@@ -413,8 +413,8 @@ TEST(CniPlugin, GcWithoutAUsableListRemovesNothing) {
 TEST(CniPlugin, StatusIsAlwaysReady) {
   for (const char* config : {R"({"cniVersion": "1.1.0", "name": "podnet", "type": "flows-cni"})", "not json",
                              R"({"cniVersion": "5.0.0"})"}) {
-    for (Result<CniReply> answer : {Result<CniReply>(CniReply{true, false, false, ""}),
-                                    Result<CniReply>(Error::System("connect", ENOENT))}) {
+    for (const Result<CniReply>& answer : {Result<CniReply>(CniReply{true, false, false, ""}),
+                                           Result<CniReply>(Error::System("connect", ENOENT))}) {
       FakeFlowd flowd;
       flowd.answer = answer;
       auto out = RunCniPlugin(CniEnv{"STATUS", "", "", "", "", "/opt/cni/bin"}, config, flowd.Io());

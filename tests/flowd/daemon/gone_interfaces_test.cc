@@ -21,7 +21,7 @@ Endpoint Cni(std::string cid, std::string ip, std::string ifname, std::uint32_t 
   return ep;
 }
 
-IfindexOfFn Kernel(std::map<std::string, std::uint32_t> links) {
+IfindexOfFn Kernel(const std::map<std::string, std::uint32_t>& links) {
   return [links](const std::string& name) -> std::uint32_t {
     auto it = links.find(name);
     return it == links.end() ? 0 : it->second;

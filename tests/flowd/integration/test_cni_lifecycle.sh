@@ -8,10 +8,13 @@
 #   2. a DEL while flowd is down: the restarted flowd forgets the restored
 #      endpoint whose veth is gone, and removes that veth's pinned tcx
 #      links (left pinned, detached, by keep-attached), keeping a live
-#      pod's endpoint and pins.
+#      pod's endpoint and pins;
+#   3. with the Kubernetes API on (a second node): a missed DEL drops the
+#      CNI's part (sandbox, interface), but the pod the API still lists as
+#      running with that IP keeps its name until the API deletes it.
 #
-# The Kubernetes API is off (CLUSTER_KUBERNETES=off): the CNI is the only
-# word on these pods, so nothing else can make them go.
+# Parts 1 and 2 run with the API off (CLUSTER_KUBERNETES=off): the CNI is
+# the only word on those pods, so nothing else can make them go.
 #
 #   test_cni_lifecycle.sh <build dir>
 #
@@ -104,4 +107,27 @@ sandbox_wait_until 10 "flowd to save its registry without p2" bash -c "$(declare
   fail "flowd still names p2 after a restart: $(cat "$D/state/endpoints.json")"
 endpoint_of keep || fail "keep forgotten across the restart"
 note "DEL while flowd was down: p2 forgotten and its pins removed at restart; keep kept"
+
+# ---- 3. the API's word, when it is on -------------------------------------
+export CLUSTER_KUBERNETES=on
+cluster_node node-b 2 || fail "node-b"
+D=$SANDBOX_STATE_DIR/cluster/node-b
+NODE_NS=$(sandbox_ns node-b)
+jq '.plugins |= map(select(.type != "flows-cni"))' "$D/net.conflist" >"$D/net-without-flows.conflist"
+cluster_pod node-b p3 shop web-3 app=web || fail "pod p3"
+sandbox_wait_until 20 "node-b's flowd to merge p3 (CNI and API)" bash -c "jq -e --arg c ctr-p3-$SANDBOX_ID \
+  '[.endpoints[] | select(.container_id == \$c and (.sources | index(\"kubernetes\")))] | length == 1' \
+  $D/state/endpoints.json" >/dev/null || fail "p3 never merged: $(cat "$D/state/endpoints.json" 2>&1)"
+P3_IP=$(ip_of p3)
+runtime_del p3 "$D/net-without-flows.conflist"
+sandbox_wait_until 10 "node-b's flowd to drop p3's sandbox" bash -c "$(declare -f endpoint_of no_endpoint_of); D=$D SANDBOX_ID=$SANDBOX_ID; no_endpoint_of p3" ||
+  fail "p3's sandbox outlived its veth: $(cat "$D/state/endpoints.json")"
+jq -e --arg ip "$P3_IP" '[.endpoints[] | select((.ips | index($ip)) and .pod_name == "web-3"
+    and (.host_ifname // "") == "" and (.sources | index("cni") | not))] | length == 1' "$D/state/endpoints.json" >/dev/null ||
+  fail "the API still lists p3 with $P3_IP, so its name should stay: $(cat "$D/state/endpoints.json")"
+cluster_api '{"op": "delete", "resource": "pods", "namespace": "shop", "name": "web-3"}' || fail "API delete"
+sandbox_wait_until 10 "node-b's flowd to forget p3 once the API deletes it" \
+  bash -c "$(declare -f named); D=$D; [[ -s $D/state/endpoints.json ]] && ! named $P3_IP" ||
+  fail "p3 outlived its Pod object: $(cat "$D/state/endpoints.json")"
+note "API on: a missed DEL drops the sandbox, the API's pod keeps its name until the API deletes it"
 note "PASS"
