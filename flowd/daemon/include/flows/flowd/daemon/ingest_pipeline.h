@@ -33,7 +33,6 @@ class IngestPipeline final : public datapath::FlowSink {
 
   void OnFlows(std::span<const datapath::Flow> flows) override;
   std::uint64_t processed() const { return processed_.load(std::memory_order_relaxed); }
-  const EntryTracker& entries() const { return entries_; }  // ingest thread only
 
  private:
   FlowConverter& converter_;
