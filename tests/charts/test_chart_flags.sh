@@ -51,6 +51,14 @@ for values in defaults metrics-contexts; do
   "$relay" "${args[@]}" --help >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; echo "flows-relay refuses the $values command line" >&2; bad=1; }
 done
 
+# Hubble's metrics list as flowd's --metrics-context: flow is
+# flows_processed, httpV2 is http, drop (no family; flowd would refuse it)
+# is left out, traffic is flowd's own.
+render "$WORK/r.yaml" -f "$CHARTS_TESTS/values/metrics-contexts.yaml" || fail "helm template metrics-contexts"
+ctx=$(args_of "$WORK/r.yaml" DaemonSet flowd | sed -n 's/^--metrics-context=//p')
+want="dns:source=namespace,destination=dns;http:source=pod,destination=workload;http:destination=ip;flows_processed:source=namespace;traffic:source=workload,destination=workload"
+[[ $ctx == "$want" ]] || { echo "--metrics-context rendered as '$ctx', want '$want'" >&2; bad=1; }
+
 # The sandbox's flowd command line: cluster_flowd_start, from the spawn of
 # flowd to its argument list, plus the Kubernetes flags it builds before.
 sandbox=$CHARTS_ROOT/tests/sandbox/cluster.sh

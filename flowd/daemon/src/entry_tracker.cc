@@ -29,19 +29,21 @@ EntryRecord EntryTracker::Track(const datapath::Flow& in, const flow::Flow& out,
 
   if (facts.reply) st.reply = *facts.reply ? 1 : 0;
   r.reply = st.reply >= 0 ? st.reply == 1 : in.src_port < in.dst_port;
-  const std::uint16_t server_port = r.reply ? in.src_port : in.dst_port;
-  const IpAddress& server_ip = r.reply ? in.src : in.dst;
 
-  L7Proto l7 = in.http ? L7Proto::kHttp : in.dns ? L7Proto::kDns : st.l7;
-  const PortKey port_key{server_ip, server_port, in.l4_proto};
-  if (in.http || in.dns) {
-    if (port_l7_.size() >= kMaxPorts) port_l7_.clear();
-    port_l7_[port_key] = l7;
-  } else if (l7 == L7Proto::kNone && !port_l7_.empty()) {
-    if (auto p = port_l7_.find(port_key); p != port_l7_.end()) l7 = p->second;
+  if (learn_l7_) {
+    const std::uint16_t server_port = r.reply ? in.src_port : in.dst_port;
+    const IpAddress& server_ip = r.reply ? in.src : in.dst;
+    L7Proto l7 = in.http ? L7Proto::kHttp : in.dns ? L7Proto::kDns : st.l7;
+    const PortKey port_key{server_ip, server_port, in.l4_proto};
+    if (in.http || in.dns) {
+      if (port_l7_.size() >= kMaxPorts) port_l7_.clear();
+      port_l7_[port_key] = l7;
+    } else if (l7 == L7Proto::kNone && !port_l7_.empty()) {
+      if (auto p = port_l7_.find(port_key); p != port_l7_.end()) l7 = p->second;
+    }
+    st.l7 = l7;
+    r.l7 = l7;
   }
-  st.l7 = l7;
-  r.l7 = l7;
   if ((in.reasons & FLOWS_REASON_FLOW_END) != 0) {
     entries_.erase(it);
   } else if (entries_.size() > kMaxEntries) {

@@ -414,5 +414,25 @@ TEST(IngestMetrics, ANewConnectionUnderAStaleBaselineCountsInFull) {
             k.packets_to_server() + k.packets_to_client() - packets_sent_before);
 }
 
+TEST(IngestMetrics, TrafficToTheWorldCarriesTheConfiguredContexts) {
+  MetricsOptions o;
+  ASSERT_TRUE(ParseMetricContexts("traffic:source=workload,destination=ip", &o).ok());
+  Node node(o);
+  AddPod(node, "10.244.1.10", "demo", "frontend", true);
+  // The pod's veth, then the NIC on the way out: counted at the veth only.
+  const std::vector<Hook> path = {{&node, kClientVeth, Direction::kIngress},
+                                  {&node, kNic, Direction::kEgress}};
+  Kernel k;
+  TcpConnection(k, path, {"10.244.1.10", 41000, "203.0.113.9", 443}, 3);
+  k.EndAll();
+  EXPECT_EQ(node.Sum("flows_traffic_bytes_total",
+                     {{"source", "demo/frontend"}, {"destination", "203.0.113.9"}, {"protocol", "TCP"}}),
+            k.sent_to_server());
+  // The reply's source is the world: no workload; its destination is the pod's IP.
+  EXPECT_EQ(node.Sum("flows_traffic_bytes_total", {{"source", ""}, {"destination", "10.244.1.10"}}),
+            k.sent_to_client());
+  EXPECT_EQ(node.Series("flows_traffic_bytes_total").size(), 2u);
+}
+
 }  // namespace
 }  // namespace flows::flowd

@@ -272,20 +272,30 @@ others=$(sed -nE 's/^flows_port_distribution_total\{port="([0-9]+)",protocol="([
 sed -nE 's/^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) ([a-z]+)$/\1 \2/p' "$WORK/metrics.txt" | sort >"$WORK/exposed"
 undocumented=$(comm -23 "$WORK/exposed" "$WORK/documented")
 [[ -s $WORK/documented && -z $undocumented ]] || fail "families not in docs/metrics.md: $undocumented"
-# Traffic counted once: the frontend's bytes to productcatalog are what the
-# kernel counted at the frontend's veth (the connections' flow-end totals),
-# although the productcatalog's veth saw every packet too.
+# Traffic counted once: the bytes and packets between the frontend and
+# productcatalog, each way, are what the kernel counted at the frontend's
+# veth (the connections' flow-end totals), although the productcatalog's
+# veth saw every packet too.
 fe_if=$(sandbox_veth fe)
-kernel_bytes() { # <src ip> <dst ip>: flow-end totals of src -> dst entries at the frontend's veth
-  jq -s --arg s "$1" --arg d "$2" --arg i "$fe_if" '[.[] | .flow // empty
+kernel_total() { # <bytes|packets> <src ip> <dst ip>: flow-end totals of src -> dst entries at the frontend's veth
+  jq -s --arg f "$1" --arg s "$2" --arg d "$3" --arg i "$fe_if" '[.[] | .flow // empty
     | select(any(.flowStats.reasons[]?; . == "flow_end") and .IP.source == $s and .IP.destination == $d
-             and .interface.name == $i) | .flowStats.bytes | tonumber] | add // 0' "$WORK/flows.jsonl"
+             and .interface.name == $i) | .flowStats[$f] | tonumber] | add // 0' "$WORK/flows.jsonl"
 }
-FE_POD='source="demo-app/frontend-7c9d8-abcde"' PC_POD='destination="demo-app/productcatalog-5f6b7-xyz12"'
-up=$(metric_sum flows_traffic_bytes_total "$FE_POD.*$PC_POD|$PC_POD.*$FE_POD")
-want_up=$(kernel_bytes "$FE" "$PC")
-((want_up > 1000)) || fail "flow-end totals of the frontend's connections: $want_up bytes"
-[[ $up == "$want_up" ]] || fail "flows_traffic_bytes_total frontend -> productcatalog: $up, the kernel counted $want_up"
+FE_POD=demo-app/frontend-7c9d8-abcde PC_POD=demo-app/productcatalog-5f6b7-xyz12
+traffic() { # <bytes|packets> <source pod> <destination pod>
+  metric_sum "flows_traffic_$1_total" "destination=\"$3\",protocol=\"TCP\",source=\"$2\""
+}
+for what in bytes packets; do
+  for dir in "$FE $PC $FE_POD $PC_POD" "$PC $FE $PC_POD $FE_POD"; do
+    read -r sip dip spod dpod <<<"$dir"
+    want=$(kernel_total "$what" "$sip" "$dip")
+    got=$(traffic "$what" "$spod" "$dpod")
+    ((want > 10)) || fail "flow-end $what totals $spod -> $dpod at the frontend's veth: $want"
+    [[ $got == "$want" ]] || fail "flows_traffic_${what}_total $spod -> $dpod: $got, the kernel counted $want"
+  done
+done
+up=$(traffic bytes "$FE_POD" "$PC_POD")
 for source in $LOSS_SOURCES; do
   grep -q "^flows_lost_events_total{source=\"$source\"} " "$WORK/metrics.txt" || fail "no lost_events $source series"
 done

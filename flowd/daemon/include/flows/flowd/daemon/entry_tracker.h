@@ -55,6 +55,10 @@ struct EntryRecord {
 
 class EntryTracker {
  public:
+  // Without `learn_l7` (nothing needs it: no graph), l7 stays kNone and the
+  // port probe is saved.
+  explicit EntryTracker(bool learn_l7 = true) : learn_l7_(learn_l7) {}
+
   // Ingest thread, one record at a time, in ring order. `out` and `facts`
   // are the converter's for `in`.
   EntryRecord Track(const datapath::Flow& in, const flow::Flow& out, const FlowFacts& facts);
@@ -95,6 +99,7 @@ class EntryTracker {
     }
   };
 
+  bool learn_l7_;
   absl::flat_hash_map<EntryKey, EntryState> entries_;
   absl::flat_hash_map<PortKey, graph::L7Proto> port_l7_;
 };

@@ -29,11 +29,15 @@ class IngestPipeline final : public datapath::FlowSink {
  public:
   IngestPipeline(FlowConverter& converter, FlowMetrics* metrics, NamespaceTracker& namespaces,
                  FlowStore& store, GraphFeeder* graph = nullptr)
-      : converter_(converter), metrics_(metrics), namespaces_(namespaces), store_(store), graph_(graph) {}
+      : converter_(converter),
+        metrics_(metrics),
+        namespaces_(namespaces),
+        store_(store),
+        graph_(graph),
+        entries_(/*learn_l7=*/graph != nullptr) {}
 
   void OnFlows(std::span<const datapath::Flow> flows) override;
   std::uint64_t processed() const { return processed_.load(std::memory_order_relaxed); }
-  const EntryTracker& entries() const { return entries_; }  // ingest thread only
 
  private:
   FlowConverter& converter_;
