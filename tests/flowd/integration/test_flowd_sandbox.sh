@@ -150,7 +150,8 @@ fi
 grep -q "INVALID_ARGUMENT.*source_ip" "$WORK/bad.err" || fail "bad CIDR error: $(cat "$WORK/bad.err")"
 
 cluster_observe node-a status >"$WORK/status.json" || fail "ServerStatus"
-jq -e '(.seenFlows | tonumber) > 0 and (.maxFlows | tonumber) == 65535 and .numConnectedNodes == 1' \
+# numConnectedNodes is a relay's count: a node leaves it unset, as Hubble's agent does.
+jq -e '(.seenFlows | tonumber) > 0 and (.maxFlows | tonumber) == 65535 and (has("numConnectedNodes") | not)' \
   "$WORK/status.json" >/dev/null || fail "status: $(cat "$WORK/status.json")"
 jq -e '[.flowsLostEvents[].source] | index("ring_reservation") != null' "$WORK/status.json" >/dev/null ||
   fail "status without loss counters: $(cat "$WORK/status.json")"
