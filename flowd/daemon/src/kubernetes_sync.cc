@@ -139,6 +139,7 @@ void KubernetesSync::PublishPeers() {
   std::map<std::string, PeerNode> by_node;
   for (const auto& [key, node] : peer_pods_) by_node.insert_or_assign(node.name, node);
   std::vector<PeerNode> nodes;
+  nodes.reserve(by_node.size());
   for (auto& [name, node] : by_node) nodes.push_back(std::move(node));
   peers_.roster->Replace(kPeerOrigin, nodes);
 }
