@@ -120,6 +120,18 @@ jq -e -s 'all(.flow.l7.type == "RESPONSE" and .flow.l7.http.code == 500 and .flo
   fail "a 5xx response without its request (GET .../error), latency or the connection's direction: $(head -1 "$S/5xx.json")"
 note "node-a: --http-status 5+ = $got_500, --http-status 200 = $got_200, --not --http-path /products = $got_not (as generated)"
 
+# 2b. each exchange once, cluster-wide through the relay: a response is seen
+#     at the productcatalog pod's veth and again at the frontend's; --once
+#     keeps the frontend's (the client's) sighting only.
+all_500=$(observe_json --all --to-pod demo-app/frontend --http-status 5+ | wc -l)
+once_500=$(observe_json --all --to-pod demo-app/frontend --http-status 5+ --once | wc -l)
+((once_500 == made_500 && all_500 > once_500)) ||
+  fail "--once: $once_500 of $all_500 sightings of 5xx responses, the generator received $made_500 500s"
+observe_json --all --to-pod demo-app/frontend --http-status 5+ --once >"$S/once.json"
+jq -e -s 'all(.flow.node_name == "node-a" and .flow.vantage == "CLIENT_SIDE" and .flow.primary == true)' \
+  "$S/once.json" >/dev/null || fail "--once kept a sighting that is not the frontend's veth: $(head -1 "$S/once.json")"
+note "--once through the relay: $once_500 of $all_500 sightings of 5xx responses (one per response)"
+
 # 3. DNS answers and the NXDOMAIN
 PC=$(jq -r -s 'map(select(.flow.destination.pod_name // "" | startswith("productcatalog-")))[0].flow.IP.destination' "$S/frontend.json")
 observe_json --all --node-name node-a --to-pod demo-app/frontend --protocol dns >"$S/dns.json"

@@ -55,6 +55,13 @@ TEST_F(BpfTest, TcpSynAckSeenFirstIsStillTheReply) {
   EXPECT_EQ(RunOne(Tcp4(true, kAck), Prog::kTcIngress).role, Role::kInitiator);
 }
 
+TEST_F(BpfTest, ARefusingRstIsTheReply) {
+  EXPECT_EQ(RunOne(Tcp4(true, kSyn), Prog::kTcIngress).role, Role::kInitiator);
+  const auto rst = RunOne(Tcp4(false, kRst | kAck), Prog::kTcEgress);
+  EXPECT_EQ(rst.reasons, FLOWS_REASON_NEW_FLOW | FLOWS_REASON_TCP_RST);
+  EXPECT_EQ(rst.role, Role::kReply);
+}
+
 TEST_F(BpfTest, TcpPickedUpMidConnectionFirstSeenOpens) {
   EXPECT_EQ(RunOne(Tcp4(true, kAck | kPsh), Prog::kTcIngress).role, Role::kInitiator);
   EXPECT_EQ(RunOne(Tcp4(false, kAck), Prog::kTcEgress).role, Role::kReply);

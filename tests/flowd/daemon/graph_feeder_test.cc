@@ -42,6 +42,7 @@ struct Node {
     converter.Convert(in, &out, nullptr, &facts);
     feeder.Add(in, out, facts, entries.Track(in, out, facts));
     feeder.Commit();
+    seen.push_back(out);
   }
   ::flows::graph::GetGraphResponse Answer() {
     auto g = graph.Query(graph::Query{});
@@ -56,6 +57,7 @@ struct Node {
   graph::ConnectivityGraph graph;
   EntryTracker entries;
   GraphFeeder feeder;
+  std::vector<flow::Flow> seen;  // every converted flow, as GetFlows would return it
 };
 
 class GraphFeederTest : public ::testing::Test {
@@ -191,6 +193,38 @@ TEST_F(GraphFeederTest, CrossNodePodToPodCountsOnceOnTheClientsNode) {
   // (which taught the feeder that port 3550 speaks HTTP).
   EXPECT_EQ(e->bytes_to_client(), 18u * 300u + 2u * 74u);
   EXPECT_EQ(b_.Answer().edges_size(), 0);  // the server's node counts nothing
+}
+
+// One rule for the map and the flow list: the HTTP responses marked primary
+// on the flows (what `flows observe --once` shows) are exactly the ones the
+// merged graph counted, wherever the connection was seen.
+TEST_F(GraphFeederTest, PrimaryFlowsAreWhatTheGraphCounts) {
+  const Pod catalog{"10.244.2.20", "demo-app", "productcatalog-0", "productcatalog", 8};
+  AddPod(a_, frontend_);
+  AddPod(b_, catalog);
+  const std::vector<Hook> path = {{&a_, frontend_.veth, Direction::kIngress},
+                                  {&a_, kNic, Direction::kEgress},
+                                  {&b_, kNic, Direction::kIngress},
+                                  {&b_, catalog.veth, Direction::kEgress}};
+  Connection(path, frontend_.ip, catalog.ip, 3550, 4, 1);
+  Connection(path, frontend_.ip, catalog.ip, 3550, 6, 2);
+  const auto* e = Find(Merged(), kFrontend, kCatalog, 3550, "http");
+  ASSERT_NE(e, nullptr);
+  std::uint64_t responses = 0, primary = 0, primary_errors = 0;
+  for (const Node* n : {&a_, &b_}) {
+    for (const auto& f : n->seen) {
+      if (!f.l7().has_http() || f.l7().type() != flow::RESPONSE) continue;
+      ++responses;
+      if (!f.primary()) continue;
+      ++primary;
+      primary_errors += f.l7().http().code() >= 500 ? 1 : 0;
+      EXPECT_EQ(n, &a_) << "primary sightings are on the client's node";
+      EXPECT_EQ(f.vantage(), flow::CLIENT_SIDE);
+    }
+  }
+  EXPECT_EQ(responses, 20u) << "each response seen at both veths (the NICs report no L7 for local pods)";
+  EXPECT_EQ(primary, e->requests());
+  EXPECT_EQ(primary_errors, e->errors());
 }
 
 TEST_F(GraphFeederTest, SameNodePodToPodCountsOnceAtTheClientsVeth) {

@@ -21,6 +21,18 @@ TEST(CountOnceTest, RuleTable) {
   EXPECT_FALSE(ShouldCount(Vantage::kTransit, false));
 }
 
+// Where a sighting sits: a pod's veth is the client's when the pod sent a
+// request or receives a reply, the server's otherwise; a NIC is transit.
+TEST(CountOnceTest, VantageTable) {
+  EXPECT_EQ(VantageOf(false, /*pod_sent=*/true, /*reply=*/false), Vantage::kClient);
+  EXPECT_EQ(VantageOf(false, false, true), Vantage::kClient);
+  EXPECT_EQ(VantageOf(false, false, false), Vantage::kServer);
+  EXPECT_EQ(VantageOf(false, true, true), Vantage::kServer);
+  for (const bool sent : {false, true}) {
+    for (const bool reply : {false, true}) EXPECT_EQ(VantageOf(true, sent, reply), Vantage::kTransit);
+  }
+}
+
 // Everything one vantage point reports about one HTTP connection:
 // the open, a byte delta, the response.
 std::vector<Observation> Connection(const EndpointRef& client, const EndpointRef& server, std::uint16_t port,
