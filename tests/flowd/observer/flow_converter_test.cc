@@ -11,44 +11,16 @@
 #include <set>
 
 #include "flow_record.h"
+#include "node_fakes.h"
 
 namespace flows::flowd {
 namespace {
 
 using namespace std::chrono_literals;
 
-class MapResolver final : public IdentityResolver {
- public:
-  std::map<std::string, flow::Endpoint> endpoints;
-  std::map<std::string, flow::Service> services;
-  std::set<std::string> local_pods;
-  Identity Resolve(const std::string& ip) const override {
-    Identity id;
-    if (auto it = endpoints.find(ip); it != endpoints.end())
-      id.endpoint = std::make_shared<flow::Endpoint>(it->second);
-    if (auto it = services.find(ip); it != services.end())
-      id.service = std::make_shared<flow::Service>(it->second);
-    id.local_pod = local_pods.count(ip) > 0;
-    return id;
-  }
-};
-
-class FakeInterfaces final : public InterfaceDirectory {
- public:
-  InterfaceRole Role(std::uint32_t ifindex) const override {
-    return ifindex == 2 ? InterfaceRole::kNodeNic : InterfaceRole::kPod;
-  }
-  std::string Name(std::uint32_t ifindex) const override {
-    return ifindex == 2 ? "eth0" : "veth" + std::to_string(ifindex);
-  }
-};
-
-flows::IpAddress V4(const char* text) {
-  flows::IpAddress a;
-  a.version = 4;
-  inet_pton(AF_INET, text, a.bytes.data());
-  return a;
-}
+using testing_fakes::MapResolver;
+using testing_fakes::V4;
+using FakeInterfaces = testing_fakes::Interfaces;
 
 datapath::Flow TcpFlow(std::uint32_t ifindex, datapath::Direction dir) {
   datapath::Flow f;

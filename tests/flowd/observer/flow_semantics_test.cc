@@ -11,6 +11,7 @@
 
 #include "flow_record.h"
 #include "flows/flowd/observer/flow_converter.h"
+#include "node_fakes.h"
 
 namespace flows::flowd {
 namespace {
@@ -19,34 +20,8 @@ using datapath::Direction;
 using datapath::Role;
 using namespace std::chrono_literals;
 
-class Resolver final : public IdentityResolver {
- public:
-  std::map<std::string, flow::Endpoint> endpoints;
-  Identity Resolve(const std::string& ip) const override {
-    Identity id;
-    if (auto it = endpoints.find(ip); it != endpoints.end()) {
-      id.endpoint = std::make_shared<flow::Endpoint>(it->second);
-      id.local_pod = true;
-    }
-    return id;
-  }
-};
-
-// ifindex 2 is the node NIC, anything else a pod veth.
-class Interfaces final : public InterfaceDirectory {
- public:
-  InterfaceRole Role(std::uint32_t ifindex) const override {
-    return ifindex == 2 ? InterfaceRole::kNodeNic : InterfaceRole::kPod;
-  }
-  std::string Name(std::uint32_t ifindex) const override { return "if" + std::to_string(ifindex); }
-};
-
-IpAddress V4(const char* text) {
-  IpAddress a;
-  a.version = 4;
-  inet_pton(AF_INET, text, a.bytes.data());
-  return a;
-}
+using testing_fakes::Interfaces;
+using testing_fakes::V4;
 
 constexpr const char* kClient = "10.244.1.10";
 constexpr const char* kServer = "10.244.1.20";
@@ -82,10 +57,12 @@ class SemanticsTest : public ::testing::Test {
     client.set_namespace_("demo");
     client.set_pod_name("client-0");
     resolver_.endpoints[kClient] = client;
+    resolver_.local_pods.insert(kClient);
     flow::Endpoint server;
     server.set_namespace_("demo");
     server.set_pod_name("server-0");
     resolver_.endpoints[kServer] = server;
+    resolver_.local_pods.insert(kServer);
   }
   flow::Flow Convert(const datapath::Flow& f, FlowFacts* facts = nullptr) {
     flow::Flow out;
@@ -93,7 +70,7 @@ class SemanticsTest : public ::testing::Test {
     return out;
   }
 
-  Resolver resolver_;
+  testing_fakes::MapResolver resolver_;
   Interfaces interfaces_;
   DnsCache dns_;
   FlowConverter converter_{"node-1", resolver_, interfaces_, dns_};
@@ -205,6 +182,7 @@ TEST_F(SemanticsTest, PrimaryIsTheClientsVethForAKnownClient) {
 
 TEST_F(SemanticsTest, PrimaryIsTheServersVethForAnUnknownClient) {
   resolver_.endpoints.erase(kClient);  // world or host
+  resolver_.local_pods.erase(kClient);
   const auto server_veth = Convert(Record(IPPROTO_TCP, true, 9, Direction::kEgress, Role::kInitiator, 1));
   EXPECT_EQ(server_veth.vantage(), flow::SERVER_SIDE);
   EXPECT_TRUE(server_veth.primary());

@@ -1,7 +1,7 @@
 // What a simulated node's converter needs, shared by the ingest-path tests:
 // an identity resolver from a map (every node knows every pod; local_pods
 // are its own) and an interface directory where ifindex kNic is the node NIC
-// and every other index a pod veth.
+// and every other index a pod veth (named eth0 and vethN).
 #pragma once
 
 #include <map>
@@ -41,7 +41,9 @@ class Interfaces final : public InterfaceDirectory {
   InterfaceRole Role(std::uint32_t ifindex) const override {
     return ifindex == kNic ? InterfaceRole::kNodeNic : InterfaceRole::kPod;
   }
-  std::string Name(std::uint32_t ifindex) const override { return "if" + std::to_string(ifindex); }
+  std::string Name(std::uint32_t ifindex) const override {
+    return ifindex == kNic ? "eth0" : "veth" + std::to_string(ifindex);
+  }
 };
 
 }  // namespace flows::flowd::testing_fakes
