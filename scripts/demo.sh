@@ -147,14 +147,22 @@ cluster_init "$BUILD" || die "could not start the API server"
 echo "$$ $(starttime $$)" >"$S/owner"
 
 echo "demo: starting two nodes, each with flowd (run $SANDBOX_ID)..."
-cluster_node node-a 1 --flow-idle-timeout 10 || die "node-a did not start"
-cluster_node node-b 2 --flow-idle-timeout 10 || die "node-b did not start"
-echo "demo: starting flows-relay..."
+# Each flowd announces the nodes where the API shows a flowd pod (the
+# DaemonSet's), so the relay is given one node's Peer service and finds both.
+# Traffic metrics name who sends to whom by workload.
+NODE_ARGS=(--flow-idle-timeout 10 --peer-pods "$CLUSTER_FLOWD_PODS"
+  --metrics-context "traffic:source=workload,destination=workload")
+cluster_flowd_pod node-a 1 && cluster_flowd_pod node-b 2 || die "flowd pods"
+cluster_node node-a 1 "${NODE_ARGS[@]}" || die "node-a did not start"
+cluster_node node-b 2 "${NODE_ARGS[@]}" || die "node-b did not start"
+echo "demo: starting flows-relay (given node-a's Peer service only)..."
 sandbox_spawn_split "$(cluster_underlay_ns)" "$S/relay.out" "$S/relay.log" "$RELAY" \
   --listen-address "$RELAY_ADDR" --unix-socket "$S/relay.sock" --metrics-address 192.168.250.1:9966 \
-  --peer "$(cluster_grpc_address node-a)" --peer "$(cluster_grpc_address node-b)" || die "relay"
+  --peer-service "$(cluster_grpc_address node-a)" || die "relay"
 sandbox_wait_file "$S/relay.sock" 20 "$SANDBOX_LAST_PID" || { cat "$S/relay.log" >&2; die "flows-relay did not start"; }
 export FLOWS_SERVER="unix://$S/relay.sock"
+both_nodes() { "$FLOWS" status 2>/dev/null | grep -Eq 'Connected Nodes: *2/2'; }
+sandbox_wait_until 30 "the relay to find both nodes" both_nodes || { cat "$S/relay.log" >&2; die "relay"; }
 
 echo "demo: creating pods through the CNI chain (bridge, host-local, flows-cni)..."
 cluster_pod node-a fe demo-app frontend-7c9d8b5f4-x2x9k app=frontend,tier=web Deployment/frontend || die "pod"
@@ -215,6 +223,7 @@ cat <<EOF
    $FLOWS list nodes
    $FLOWS map --since 10m                     # who talks to whom: requests, errors, latency, bytes
    $FLOWS map -o dot | dot -Tsvg > map.svg    # or -o mermaid, -o json (Cytoscape)
+   ip netns exec $(cluster_underlay_ns) curl -s $(cluster_metrics_url node-a) | grep ^flows_traffic_bytes
 
  $( ((DURATION > 0)) && echo "Stops by itself after ${DURATION}s." || echo "Ctrl-C here, or 'make demo-down' elsewhere, stops it and removes everything.")
 

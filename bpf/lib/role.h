@@ -8,11 +8,18 @@
  *   - TCP: SYN without ACK opens (initiator), SYN+ACK answers (reply).
  *   - ICMP: the message type says it (echo/timestamp/... request vs reply;
  *     errors such as destination unreachable answer something).
- *   - Anything else, and TCP picked up mid-connection: the entry for the
- *     opposite direction on the same interface with the addresses and ports
- *     swapped. If it exists this entry answers it (or opens, when that one is
- *     itself a reply); if not, this packet is the first of the conversation
- *     the interface saw, so it opens it -- as Cilium's conntrack decides.
+ *   - Anything else: the entry for the opposite direction on the same
+ *     interface with the addresses and ports swapped. If it exists this entry
+ *     answers it (or opens, when that one is itself a reply; unknown when
+ *     that one is unknown); if not, this packet is the first of the
+ *     conversation the interface saw, so it opens it -- as Cilium's
+ *     conntrack decides for UDP and the rest.
+ *   - TCP picked up mid-connection (no SYN: the entries were evicted from a
+ *     full table, or the connection predates the program) with no reverse
+ *     entry: unknown. Who sent the SYN was not seen, and guessing "first
+ *     seen opens" calls a server's reply to a client's ephemeral port a
+ *     request -- flipping traffic_direction and making the client's port a
+ *     server port in port_distribution.
  * Later IP fragments carry no ports: they are a reply only when the reverse
  * fragments entry exists, else unknown.
  */
@@ -92,7 +99,9 @@ static __always_inline __u8 flow_role(const struct flows_packet *p)
 		return icmp_role(p->key.ip_version, p->icmp_type);
 	rev = reverse_entry(&p->key);
 	if (!rev)
-		return FLOWS_ROLE_INITIATOR;
+		return proto == IPPROTO_TCP ? FLOWS_ROLE_UNKNOWN : FLOWS_ROLE_INITIATOR;
+	if (rev->role == FLOWS_ROLE_UNKNOWN)
+		return FLOWS_ROLE_UNKNOWN;
 	return rev->role == FLOWS_ROLE_REPLY ? FLOWS_ROLE_INITIATOR : FLOWS_ROLE_REPLY;
 }
 

@@ -30,6 +30,8 @@
 #                                       ReplicaSet owner reference as in a cluster
 #   cluster_service <namespace> <name> <cluster ip> <port> <pod key>...
 #   cluster_api <action json>           POST actions to the API server
+#   cluster_flowd_pod <node> <n>        flowd's own DaemonSet pod on a node (what
+#                                       flowd --peer-pods "$CLUSTER_FLOWD_PODS" announces)
 #   cluster_pod_ip <key>, cluster_pod_ip6 <key> (CLUSTER_IPV6=on), cluster_flowd_socket <node>,
 #   cluster_metrics_url <node>,
 #   cluster_grpc_address <node>, cluster_underlay_ns
@@ -104,6 +106,19 @@ cluster_api() { # <json action or list>
   ip netns exec "$(cluster_underlay_ns)" curl -sf --max-time 10 -X POST -H 'Content-Type: application/json' \
     --data "$1" "http://127.0.0.1:$port/_fake/actions" >/dev/null ||
     cluster__die "API action failed: $1"
+}
+
+# flowd's own pod on a node, as the DaemonSet makes it: host network (its IP
+# is the node's), the grpc port, Running. What --peer-pods selects.
+CLUSTER_FLOWD_PODS=flows/app.kubernetes.io/component=flowd
+cluster_flowd_pod() { # <node> <n>
+  local ip="192.168.250.$(($2 + 1))"
+  cluster_api "{\"op\": \"add\", \"resource\": \"pods\", \"object\": {
+    \"metadata\": {\"name\": \"flows-$1\", \"namespace\": \"flows\",
+                 \"labels\": {\"app.kubernetes.io/component\": \"flowd\"}},
+    \"spec\": {\"nodeName\": \"$1\", \"hostNetwork\": true,
+             \"containers\": [{\"name\": \"flowd\", \"ports\": [{\"name\": \"grpc\", \"containerPort\": 4244}]}]},
+    \"status\": {\"phase\": \"Running\", \"podIP\": \"$ip\", \"podIPs\": [{\"ip\": \"$ip\"}]}}}"
 }
 
 cluster__node_field() { # <node> <field#>: nodes file is "node n"

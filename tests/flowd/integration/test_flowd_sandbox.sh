@@ -83,6 +83,10 @@ sandbox_wait_until 30 "the frontend's ten connections to end in flowd's store" f
 cluster_observe node-a flows --last 5000 >"$WORK/flows.jsonl" 2>"$WORK/client.err" ||
   fail "GetFlows: $(cat "$WORK/client.err")"
 [[ -n ${KEEP_FLOWS:-} ]] && cp "$WORK/flows.jsonl" "$KEEP_FLOWS"
+# The traffic counters as of these flows (the loss checks below send the
+# productcatalog more): compared with the flow-end totals further down.
+ip netns exec "$(sandbox_ns node-a)" curl -sf "$(cluster_metrics_url node-a)" >"$WORK/metrics-traffic.txt" ||
+  fail "scrape /metrics"
 note "$(wc -l <"$WORK/flows.jsonl") flows from GetFlows"
 /usr/bin/python3 - "$WORK/flows.jsonl" "$FE" "$PC" "$DNS" <<'EOF' || fail "flow checks (above)"
 import json, sys
@@ -261,12 +265,13 @@ metric_sum() { # <name> <label regex>: sum of matching samples
   fail "NXDOMAIN in flows_dns_responses_total: $(grep dns_responses "$WORK/metrics.txt")"
 [[ $(metric_sum flows_processed_total '') -gt 20 ]] || fail "flows_processed_total"
 grep -q '^flows_lost_events_total{source="ring_reservation"} 0' "$WORK/metrics.txt" || fail "lost_events ring_reservation series"
-# Only servers' ports: the ten connections' client ports are not series.
+# Only servers' ports: the ten connections' client ports are not series
+# (TCP 8081 is the silent server's, UDP 9 the burst's destination).
 ports=$(grep -c '^flows_port_distribution_total{' "$WORK/metrics.txt" || true)
 grep -q '^flows_port_distribution_total{port="3550",protocol="TCP"}' "$WORK/metrics.txt" ||
   fail "no port 3550 in flows_port_distribution_total: $(grep port_distribution "$WORK/metrics.txt")"
 others=$(sed -nE 's/^flows_port_distribution_total\{port="([0-9]+)",protocol="([A-Z]+)"\}.*/\2 \1/p' "$WORK/metrics.txt" |
-  grep -vxE 'TCP 3550|UDP 53' || true)
+  grep -vxE 'TCP 3550|TCP 8081|UDP 53|UDP 9' || true)
 [[ -z $others ]] || fail "flows_port_distribution_total has ports of no server here: $others"
 # Every family flowd exports is in docs/metrics.md, with its type.
 "$ROOT/tests/support/metrics_doc.sh" "$ROOT/docs/metrics.md" flowd >"$WORK/documented"
@@ -284,8 +289,9 @@ kernel_total() { # <bytes|packets> <src ip> <dst ip>: flow-end totals of src -> 
              and .interface.name == $i) | .flowStats[$f] | tonumber] | add // 0' "$WORK/flows.jsonl"
 }
 FE_POD=demo-app/frontend-7c9d8-abcde PC_POD=demo-app/productcatalog-5f6b7-xyz12
-traffic() { # <bytes|packets> <source pod> <destination pod>
-  metric_sum "flows_traffic_$1_total" "destination=\"$3\",protocol=\"TCP\",source=\"$2\""
+traffic() { # <bytes|packets> <source pod> <destination pod>: as of flows.jsonl
+  awk -v n="flows_traffic_$1_total" -v re="destination=\"$3\",protocol=\"TCP\",source=\"$2\"" \
+    '$1 ~ "^"n"({|$)" && $1 ~ re {s += $NF} END {print s + 0}' "$WORK/metrics-traffic.txt"
 }
 for what in bytes packets; do
   for dir in "$FE $PC $FE_POD $PC_POD" "$PC $FE $PC_POD $FE_POD"; do

@@ -62,22 +62,9 @@ server_pod() { # <node> <key> <pod name>
 }
 cluster_ip() { cluster_pod_ip "$1"; }
 
-# flowd's own pod on a node, as the DaemonSet makes it: host network (its IP
-# is the node's), the grpc port, Running. What --peer-pods selects.
-PEER_PODS=(--peer-pods flows/app.kubernetes.io/component=flowd)
-flowd_pod() { # <node> <n>
-  local ip="192.168.250.$(($2 + 1))"
-  cluster_api "{\"op\": \"add\", \"resource\": \"pods\", \"object\": {
-    \"metadata\": {\"name\": \"flows-$1\", \"namespace\": \"flows\",
-                 \"labels\": {\"app.kubernetes.io/component\": \"flowd\"}},
-    \"spec\": {\"nodeName\": \"$1\", \"hostNetwork\": true,
-             \"containers\": [{\"name\": \"flowd\", \"ports\": [{\"name\": \"grpc\", \"containerPort\": 4244}]}]},
-    \"status\": {\"phase\": \"Running\", \"podIP\": \"$ip\", \"podIPs\": [{\"ip\": \"$ip\"}]}}}" >/dev/null ||
-    fail "flowd pod of $1"
-}
-
-flowd_pod node-a 1
-flowd_pod node-b 2
+PEER_PODS=(--peer-pods "$CLUSTER_FLOWD_PODS")
+cluster_flowd_pod node-a 1 || fail "flowd pod of node-a"
+cluster_flowd_pod node-b 2 || fail "flowd pod of node-b"
 cluster_node node-a 1 "${PEER_PODS[@]}" || fail "node-a"
 cluster_node node-b 2 "${PEER_PODS[@]}" || fail "node-b"
 cluster_pod node-a cl shop client-6b7c8-d9f0g app=client Deployment/client || fail "pod client"
@@ -133,7 +120,7 @@ FOLLOW_PID=$!
 wait_json "$S/follow.json" '.node_name == "node-a"' 20 >/dev/null || fail "no flow from node-a in the follow stream"
 wait_json "$S/follow.json" '.node_name == "node-b"' 20 >/dev/null || fail "no flow from node-b in the follow stream"
 cluster_node node-c 3 "${PEER_PODS[@]}" || fail "node-c"
-flowd_pod node-c 3  # the DaemonSet's pod on the new node: node-a's flowd announces it
+cluster_flowd_pod node-c 3 || fail "flowd pod of node-c"  # the DaemonSet's pod on the new node: node-a's flowd announces it
 server_pod node-c wc web-2
 t=$(wait_json "$S/follow.json" '.node_name == "node-c"' 30) || fail "node-c, started at run time, never appeared in the follow stream"
 note "node-c started at run time, found through node-a's Peer service: its flows joined the open follow stream after ${t}s"
