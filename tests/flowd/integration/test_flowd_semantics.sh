@@ -60,6 +60,13 @@ V_FE=$(sandbox_veth fe) V_PC=$(sandbox_veth pc)
 note "frontend $FE $FE6 ($V_FE), productcatalog $PC $PC6 ($V_PC), coredns $DNS"
 FQDN=productcatalog.demo-app.svc.cluster.local
 
+# The capture starts before any server does, so every conversation the
+# flows show (readiness checks included) is in it.
+NODE_NS=$(sandbox_ns node-a)
+sandbox_spawn_split "$NODE_NS" "$WORK/tshark.out" "$WORK/tshark.err" tshark -i "$V_FE" -i "$V_PC" -w "$WORK/capture.pcapng"
+TSHARK_PID=$SANDBOX_LAST_PID
+sandbox_wait_until 20 "tshark to capture" grep -q "Capturing on" "$WORK/tshark.err" || fail "tshark did not start"
+
 SANDBOX_NGINX_IPV6=1 sandbox_nginx pc 3550 /products=200 || fail "nginx"
 sandbox_dns dns cluster.local "$FQDN=$PC,$PC6" || fail "dnsmasq"
 sandbox_spawn "$(sandbox_ns pc)" "$WORK/udp_echo.log" python3 -c '
@@ -74,10 +81,6 @@ sandbox_wait_port "$(sandbox_ns pc)" udp 9999 || fail "UDP echo server"
 sandbox_wait_until 20 "node-a's flowd to apply the API's pods" \
   cluster_pods_synced node-a frontend-7c9d8-abcde productcatalog-5f6b7-xyz12 coredns-6d4b-q8v9z || fail "pods not synced"
 
-NODE_NS=$(sandbox_ns node-a)
-sandbox_spawn_split "$NODE_NS" "$WORK/tshark.out" "$WORK/tshark.err" tshark -i "$V_FE" -i "$V_PC" -w "$WORK/capture.pcapng"
-TSHARK_PID=$SANDBOX_LAST_PID
-sandbox_wait_until 20 "tshark to capture" grep -q "Capturing on" "$WORK/tshark.err" || fail "tshark did not start"
 
 # ---- traffic ----------------------------------------------------------------
 fe() { ip netns exec "$(sandbox_ns fe)" "$@"; }
