@@ -90,6 +90,19 @@ bool IsLoopback(std::string_view canonical) {
   return canonical == "::1" || canonical.starts_with("127.");
 }
 
+bool IsLinkScope(const IpAddress& a) {
+  const auto& b = a.bytes;
+  if (a.version == 4) {
+    return (b[0] == 169 && b[1] == 254) || b[0] >= 224 || (b[0] | b[1] | b[2] | b[3]) == 0;
+  }
+  if (a.version != 6) return false;
+  if (b[0] == 0xff || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)) return true;
+  for (const std::uint8_t byte : b) {
+    if (byte != 0) return false;
+  }
+  return true;
+}
+
 std::string JoinHostPort(std::string_view host, unsigned port) {
   std::string out =
       host.find(':') != std::string_view::npos ? "[" + std::string(host) + "]" : std::string(host);

@@ -49,5 +49,14 @@ TEST(IpAddress, TextRoundTrip) {
   EXPECT_EQ(IpAddress{}.ToString(), "");
 }
 
+TEST(IpAddress, LinkScopeIsTheNetworksOwnChatter) {
+  for (const char* a : {"fe80::1", "ff02::1:ff00:1", "::", "169.254.1.1", "224.0.0.251", "239.1.2.3",
+                        "255.255.255.255", "0.0.0.0"})
+    EXPECT_TRUE(IsLinkScope(*IpAddress::Parse(a))) << a;
+  for (const char* a : {"10.244.1.2", "fd00:10:244:1::2", "2001:db8::1", "192.168.1.1", "::1", "127.0.0.1",
+                        "223.255.255.255", "fec0::1"})
+    EXPECT_FALSE(IsLinkScope(*IpAddress::Parse(a))) << a;
+}
+
 }  // namespace
 }  // namespace flows

@@ -10,6 +10,7 @@ EntryRecord EntryTracker::Track(const datapath::Flow& in, const flow::Flow& out,
   EntryRecord r;
   const EntryKey key{in.src, in.dst, in.ifindex, in.src_port, in.dst_port, in.l4_proto, in.direction};
   r.new_flow = (in.reasons & FLOWS_REASON_NEW_FLOW) != 0;
+  r.link_scope = IsLinkScope(in.src) || IsLinkScope(in.dst);
   auto [it, inserted] = entries_.try_emplace(key);
   EntryState& st = it->second;
   if (r.new_flow || (!inserted && (in.packets < st.packets || in.bytes < st.bytes))) {

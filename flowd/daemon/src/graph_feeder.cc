@@ -10,21 +10,6 @@
 namespace flows::flowd {
 namespace {
 
-// Unspecified (::, 0.0.0.0), IPv4 169.254/16 and 224/4 and broadcast, IPv6
-// fe80::/10 and ff00::/8.
-bool IsLinkScope(const IpAddress& a) {
-  const auto& b = a.bytes;
-  if (a.version == 4) {
-    return (b[0] == 169 && b[1] == 254) || b[0] >= 224 || (b[0] | b[1] | b[2] | b[3]) == 0;
-  }
-  if (a.version != 6) return false;
-  if (b[0] == 0xff || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)) return true;
-  for (const std::uint8_t byte : b) {
-    if (byte != 0) return false;
-  }
-  return true;
-}
-
 using graph::EndpointKind;
 using graph::EndpointRef;
 using graph::EventKind;
@@ -109,7 +94,7 @@ void GraphFeeder::Add(const datapath::Flow& in, const flow::Flow& out, const Flo
   if (in.later_fragment) return;
   // Link-local and multicast traffic (IPv6 neighbour discovery, MLD, mDNS)
   // is the network's own chatter, not a dependency between workloads.
-  if (IsLinkScope(in.src) || IsLinkScope(in.dst)) return;
+  if (rec.link_scope) return;
 
   const bool reply = rec.reply;
   const bool new_flow = rec.new_flow;

@@ -368,6 +368,21 @@ TEST(IngestMetrics, TrafficFromTheWorldIsCountedAtTheServersVeth) {
   EXPECT_EQ(node.Sum("flows_traffic_bytes_total"), k.sent_to_server() + k.sent_to_client());
 }
 
+TEST(IngestMetrics, LinkLocalAndMulticastChatterIsNotTraffic) {
+  // What the demo's pods send by themselves: IPv6 neighbour discovery from
+  // their link-local address, and mDNS from their pod address.
+  Node node(PodContext());
+  AddPod(node, "10.244.1.10", "demo", "frontend", true);
+  const std::vector<Hook> path = {{&node, kClientVeth, Direction::kIngress}};
+  Kernel k;
+  k.Send(path, {"fe80::1", 135, "ff02::1:ff00:1", 0, IPPROTO_ICMPV6}, true, 0, 86);
+  k.Send(path, {"10.244.1.10", 5353, "224.0.0.251", 5353, IPPROTO_UDP}, true, 0, 120);
+  k.Send(path, {"10.244.1.10", 68, "255.255.255.255", 67, IPPROTO_UDP}, true, 0, 342);
+  k.EndAll();
+  EXPECT_EQ(node.Sum("flows_traffic_bytes_total"), 0);
+  EXPECT_EQ(node.Sum("flows_traffic_packets_total"), 0);
+}
+
 TEST(IngestMetrics, TrafficAfterARestartCountsOnlyWhatIsNew) {
   // The kernel kept counting while flowd was down: the first records the
   // new flowd sees carry totals the old one had counted.

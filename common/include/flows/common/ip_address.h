@@ -44,6 +44,11 @@ std::optional<std::string> AddressOfCidr(std::string_view cidr);
 // 127.0.0.0/8 and ::1 (given canonical text).
 bool IsLoopback(std::string_view canonical);
 
+// The network's own chatter rather than traffic between workloads:
+// unspecified (0.0.0.0, ::), IPv4 169.254/16, 224/4 and broadcast, IPv6
+// fe80::/10 and ff00::/8 (neighbour discovery, MLD, mDNS, DHCP).
+bool IsLinkScope(const IpAddress& a);
+
 // "host:port" as gRPC dials it ("[v6]:port" for IPv6).
 std::string JoinHostPort(std::string_view host, unsigned port);
 

@@ -48,9 +48,12 @@ struct EntryRecord {
   graph::Vantage vantage = graph::Vantage::kTransit;
   bool client_observed = false;
   bool new_flow = false;  // the entry's first record
+  // Link-local or multicast (flows/common IsLinkScope): the network's own
+  // chatter, neither traffic between workloads nor a dependency.
+  bool link_scope = false;
 
   // Whether this record's packets are counted here (the count-once rule).
-  bool counted() const { return graph::ShouldCount(vantage, client_observed); }
+  bool counted() const { return !link_scope && graph::ShouldCount(vantage, client_observed); }
 };
 
 class EntryTracker {
