@@ -11,19 +11,6 @@
 namespace flows {
 namespace {
 
-Status WriteAll(int fd, const std::string& data, const std::string& what) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Error::System("write " + what, errno);
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  return OkStatus();
-}
-
 std::string DirOf(const std::string& path) {
   const auto slash = path.rfind('/');
   if (slash == std::string::npos) return ".";
@@ -32,6 +19,18 @@ std::string DirOf(const std::string& path) {
 }
 
 }  // namespace
+
+Status WriteAll(int fd, std::string_view data, const std::string& what) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Error::System("write " + what, errno);
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return OkStatus();
+}
 
 Status WriteFileAtomically(const std::string& path, const std::string& contents) {
   std::string tmp = path + ".tmp.XXXXXX";

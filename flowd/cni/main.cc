@@ -10,6 +10,7 @@
 #include <ctime>
 #include <string>
 
+#include "flows/common/atomic_file.h"
 #include "flows/common/unique_fd.h"
 #include "flows/flowd/cni/cni_config.h"
 #include "flows/flowd/cni/cni_plugin.h"
@@ -29,14 +30,10 @@ std::string ReadStdin() {
   return in;
 }
 
-void WriteAll(int fd, const std::string& s) {
-  std::size_t done = 0;
-  while (done < s.size()) {
-    const ssize_t n = ::write(fd, s.data() + done, s.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    done += static_cast<std::size_t>(n);
-  }
+// The plugin's output is best effort: if the runtime closed our stdout or
+// stderr there is nowhere left to say so.
+void Emit(int fd, const std::string& s, const char* what) {
+  static_cast<void>(flows::WriteAll(fd, s, what));
 }
 
 std::string Timestamp() {
@@ -58,16 +55,16 @@ int main() {
 
   std::string log;
   for (const std::string& line : outcome.log) log += line + "\n";
-  WriteAll(STDERR_FILENO, log);  // the runtime keeps the plugin's stderr in its own log
+  Emit(STDERR_FILENO, log, "stderr");  // the runtime keeps the plugin's stderr in its own log
   if (!outcome.log_file.empty() && !log.empty()) {
     const flows::UniqueFd fd(
         ::open(outcome.log_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600));
     if (fd) {
       std::string stamped;
       for (const std::string& line : outcome.log) stamped += Timestamp() + " " + line + "\n";
-      WriteAll(fd.get(), stamped);
+      Emit(fd.get(), stamped, outcome.log_file.c_str());
     }
   }
-  WriteAll(STDOUT_FILENO, outcome.stdout_text);
+  Emit(STDOUT_FILENO, outcome.stdout_text, "stdout");
   return outcome.exit_code;
 }

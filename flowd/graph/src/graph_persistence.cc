@@ -21,20 +21,6 @@ constexpr std::size_t kFrameHeader = 8;  // u32 length, u32 crc
 constexpr std::size_t kBodyHeader = 16;  // u64 seq, i64 written_ns
 constexpr std::uint32_t kMaxRecord = 1u << 30;
 
-// Appends to the log. (common/ keeps the same loop private to
-// WriteFileAtomically; this one appends to a long-lived descriptor.)
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Error::System("write " + path, errno);
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return OkStatus();
-}
-
 // A whole state file; std::nullopt when there is none. The graph is bounded
 // by its memory budget, and so are its files (plus the log's limit).
 Result<std::optional<std::string>> ReadStateFile(const std::string& path) {

@@ -208,7 +208,8 @@ TEST_F(GraphFeederTest, PrimaryFlowsAreWhatTheGraphCounts) {
                                   {&b_, catalog.veth, Direction::kEgress}};
   Connection(path, frontend_.ip, catalog.ip, 3550, 4, 1);
   Connection(path, frontend_.ip, catalog.ip, 3550, 6, 2);
-  const auto* e = Find(Merged(), kFrontend, kCatalog, 3550, "http");
+  const auto merged = Merged();
+  const auto* e = Find(merged, kFrontend, kCatalog, 3550, "http");
   ASSERT_NE(e, nullptr);
   std::uint64_t responses = 0, primary = 0, primary_errors = 0;
   for (const Node* n : {&a_, &b_}) {

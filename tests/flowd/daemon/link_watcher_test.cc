@@ -8,6 +8,7 @@
 #include <set>
 
 #include "fake_links.h"
+#include "wait_for.h"
 
 namespace flows::flowd {
 namespace {
@@ -45,16 +46,12 @@ TEST(LinkWatcher, HotPluggedVethIsAttachedAndNamed) {
   LinkWatcher w(links, hooks, FastOptions());
   ASSERT_TRUE(w.Start());
   links.Push({LinkEvent::Type::kAddedOrChanged, {11, "veth-new", "veth"}});
-  for (int i = 0; i < 200 && w.Role(11) != InterfaceRole::kPod; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  EXPECT_EQ(w.Role(11), InterfaceRole::kPod);
+  ASSERT_TRUE(flows::testing::WaitFor([&] { return w.Role(11) == InterfaceRole::kPod; }));
   EXPECT_EQ(w.Name(11), "veth-new");
   EXPECT_TRUE(hooks.attached().count({11, AttachPoint::kTcIngress}));
   EXPECT_TRUE(hooks.attached().count({11, AttachPoint::kTcEgress}));
   links.Push({LinkEvent::Type::kRemoved, {11, "veth-new", "veth"}});
-  for (int i = 0; i < 200 && w.Role(11) != InterfaceRole::kUnknown; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  EXPECT_EQ(w.Role(11), InterfaceRole::kUnknown);
+  EXPECT_TRUE(flows::testing::WaitFor([&] { return w.Role(11) == InterfaceRole::kUnknown; }));
 }
 
 TEST(LinkWatcher, LinksGoingAwayAreReported) {
@@ -68,12 +65,10 @@ TEST(LinkWatcher, LinksGoingAwayAreReported) {
   LinkWatcher w(links, hooks, o);
   ASSERT_TRUE(w.Start());
   links.Push({LinkEvent::Type::kAddedOrChanged, {8, "veth5678", "veth"}});
-  for (int i = 0; i < 200 && w.Role(8) != InterfaceRole::kPod; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(flows::testing::WaitFor([&] { return w.Role(8) == InterfaceRole::kPod; }));
   EXPECT_EQ(calls.load(), 0) << "an added link is not a gone one";
   links.Push({LinkEvent::Type::kRemoved, {7, "veth1234", "veth"}});
-  for (int i = 0; i < 400 && calls.load() == 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(flows::testing::WaitFor([&] { return calls.load() > 0; }));
   EXPECT_EQ(calls.load(), 1);
 }
 

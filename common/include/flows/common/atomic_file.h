@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 #include "flows/common/result.h"
 
@@ -12,6 +13,10 @@ namespace flows {
 // over `path` and fsyncs the directory: readers (and a restarted daemon) see
 // the old file or the new one, never a torn one.
 Status WriteFileAtomically(const std::string& path, const std::string& contents);
+
+// Writes all of `data` to `fd` (short writes and EINTR retried); `what`
+// names the file in the error.
+Status WriteAll(int fd, std::string_view data, const std::string& what);
 
 // Reads a regular file of at most `max_bytes` (a file that grew past it is
 // refused, with EMSGSIZE, rather than read into memory).
