@@ -68,6 +68,34 @@ void PutEndpoint(ByteWriter& w, EndpointId id, const Endpoint& e) {
   }
 }
 
+// The records the snapshot and the delta share.
+void PutNodes(ByteWriter& w, const NodeSets& sets) {
+  w.Varint(sets.node_count());
+  for (std::size_t i = 0; i < sets.node_count(); ++i) {
+    w.Varint(i);
+    w.String(sets.NodeName(static_cast<NodeId>(i)));
+  }
+}
+
+void PutEdgeKey(ByteWriter& w, std::uint32_t id, const EdgeKey& k) {
+  w.Varint(id);
+  w.Varint(k.src);
+  w.Varint(k.dst);
+  w.Varint(k.port);
+  w.U8(static_cast<std::uint8_t>(k.l4));
+  w.U8(static_cast<std::uint8_t>(k.l7));
+}
+
+void PutEdgeMeta(ByteWriter& w, std::uint32_t id, TimeNs first_seen, TimeNs last_seen, TimeNs last_bucket,
+                 const std::vector<NodeId>& nodes) {
+  w.Varint(id);
+  w.SignedVarint(first_seen);
+  w.SignedVarint(last_seen);
+  w.SignedVarint(last_bucket);
+  w.Varint(nodes.size());
+  for (NodeId n : nodes) w.Varint(n);
+}
+
 void PutBucket(std::string* out, Tag tag, TimeNs start, TimeNs width, std::uint32_t records,
                std::string_view blob, std::uint64_t session = 0) {
   Section s(out, tag);
@@ -101,11 +129,7 @@ void ConnectivityGraph::EncodeFull(std::string* out) {
     w.U8(kFull);
     {
       Section s(out, kNodes);
-      s.w().Varint(node_sets_.node_count());
-      for (std::size_t i = 0; i < node_sets_.node_count(); ++i) {
-        s.w().Varint(i);
-        s.w().String(node_sets_.NodeName(static_cast<NodeId>(i)));
-      }
+      PutNodes(s.w(), node_sets_);
       s.Close();
     }
     {
@@ -125,21 +149,8 @@ void ConnectivityGraph::EncodeFull(std::string* out) {
       for (std::uint32_t id = 0; id < edges_.size(); ++id) {
         EdgeRecord& e = edges_[id];
         if (!e.live) continue;
-        ByteWriter& w = edges.w();
-        w.Varint(id);
-        w.Varint(e.key.src);
-        w.Varint(e.key.dst);
-        w.Varint(e.key.port);
-        w.U8(static_cast<std::uint8_t>(e.key.l4));
-        w.U8(static_cast<std::uint8_t>(e.key.l7));
-        ByteWriter& m = meta.w();
-        m.Varint(id);
-        m.SignedVarint(e.first_seen);
-        m.SignedVarint(e.last_seen);
-        m.SignedVarint(e.last_bucket);
-        const auto& nodes = node_sets_.Nodes(e.nodes);
-        m.Varint(nodes.size());
-        for (NodeId n : nodes) m.Varint(n);
+        PutEdgeKey(edges.w(), id, e.key);
+        PutEdgeMeta(meta.w(), id, e.first_seen, e.last_seen, e.last_bucket, node_sets_.Nodes(e.nodes));
         e.logged = true;
         e.dirty = false;
       }
@@ -214,11 +225,7 @@ bool ConnectivityGraph::EncodeDelta(std::string* out) {
   w.U8(kDelta);
   {
     Section s(out, kNodes);
-    s.w().Varint(node_sets_.node_count());
-    for (std::size_t i = 0; i < node_sets_.node_count(); ++i) {
-      s.w().Varint(i);
-      s.w().String(node_sets_.NodeName(static_cast<NodeId>(i)));
-    }
+    PutNodes(s.w(), node_sets_);
     s.Close();
   }
   {
@@ -239,14 +246,7 @@ bool ConnectivityGraph::EncodeDelta(std::string* out) {
     for (EndpointId ep : new_endpoints) PutEndpoint(eps.w(), ep, *endpoints_.Get(ep));
     edges.w().Varint(new_edges.size());
     for (std::uint32_t id : new_edges) {
-      const EdgeRecord& e = edges_[id];
-      ByteWriter& ew = edges.w();
-      ew.Varint(id);
-      ew.Varint(e.key.src);
-      ew.Varint(e.key.dst);
-      ew.Varint(e.key.port);
-      ew.U8(static_cast<std::uint8_t>(e.key.l4));
-      ew.U8(static_cast<std::uint8_t>(e.key.l7));
+      PutEdgeKey(edges.w(), id, edges_[id].key);
     }
     eps.Close();
     edges.Close();
@@ -256,13 +256,7 @@ bool ConnectivityGraph::EncodeDelta(std::string* out) {
     s.w().Varint(dirty.size());
     for (std::uint32_t id : dirty) {
       EdgeRecord& e = edges_[id];
-      s.w().Varint(id);
-      s.w().SignedVarint(e.first_seen);
-      s.w().SignedVarint(e.last_seen);
-      s.w().SignedVarint(e.last_bucket);
-      const auto& nodes = node_sets_.Nodes(e.nodes);
-      s.w().Varint(nodes.size());
-      for (NodeId n : nodes) s.w().Varint(n);
+      PutEdgeMeta(s.w(), id, e.first_seen, e.last_seen, e.last_bucket, node_sets_.Nodes(e.nodes));
       e.dirty = false;
     }
     s.Close();
